@@ -1,0 +1,56 @@
+// The typed shape of pglc.toml after parsing, validation and overrides (no secrets: URLs
+// keep their `${VAR}` references until an environment is resolved for a connection).
+// Invariant: the only definition of the project format; load-config.ts produces it.
+
+export interface EnvironmentConfig {
+  name: string;
+  /** Raw URL as written (may contain `${VAR}`); absent for the embedded local cluster. */
+  url?: string;
+  /** Database name for the embedded cluster (default: the project folder's name, sanitized). */
+  database?: string;
+  protected: boolean;
+  /** Colour hint for the editor (status bar). */
+  color?: string;
+}
+
+export interface LintConfig {
+  assumeInTransaction: boolean;
+  rules: Record<string, 'off' | 'warning' | 'error' | 'info'>;
+  exclude: string[];
+  postgresVersion?: number;
+}
+
+export interface BackupRetention {
+  days?: number;
+  count?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+}
+
+export interface BackupConfig {
+  storage: 'local' | 's3';
+  path: string;
+  encrypt: boolean;
+  retention: BackupRetention;
+  s3?: { endpoint?: string; region?: string; bucket?: string; prefix?: string; forcePathStyle?: boolean };
+}
+
+export interface ProjectConfig {
+  /** Absolute directory holding pglc.toml. */
+  root: string;
+  /** Absolute path of pglc.toml. */
+  file: string;
+  /** Project name (folder name unless [project].name). */
+  name: string;
+  /** Migration folders relative to root (first one is where new migrations are created). */
+  migrations: string[];
+  migrationTable: string;
+  /** Timeout for taking the migration advisory lock, in ms. */
+  lockTimeoutMs: number;
+  environments: Record<string, EnvironmentConfig>;
+  /** Default environment (always `local` unless [project].default_env). */
+  defaultEnvironment: string;
+  backup: BackupConfig;
+  lint: LintConfig;
+}

@@ -1,0 +1,4 @@
+export * from './cli-events';
+export * from './error-codes';
+export * from './migrations';
+export * from './environments';
