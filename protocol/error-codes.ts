@@ -4,6 +4,7 @@
 export const ErrorCodes = [
   'config-missing',
   'config-invalid',
+  'config-exists',
   'env-unknown',
   'env-var-unset',
   'server-unreachable',
@@ -23,6 +24,7 @@ export const ErrorCodes = [
   'migration-not-found',
   'migration-no-down',
   'migration-conflict',
+  'migration-out-of-order',
   'cancelled',
   'usage',
   'internal',
