@@ -2,12 +2,13 @@
 // because esbuild strips types without checking them).
 // Invariant: one build definition; later entries (client, server, webviews) are added here.
 import { build } from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const entries = [
   {
@@ -18,18 +19,63 @@ const entries = [
     // from its own folder).
     packages: 'external',
   },
+  // The extension (VS Code loads it in the extension host). `vscode` is provided by the host; the
+  // language client is bundled because the VSIX ships without node_modules.
+  {
+    entryPoints: [join(root, 'client/extension.ts')],
+    outfile: join(root, 'dist/client.js'),
+    external: ['vscode'],
+    // Architecture invariant: the client never runs core/ code (it runs the `pglc` CLI).
+    forbiddenInputs: /^core\//,
+    absWorkingDir: root,
+  },
+  // The language server, a separate Node process started by the client over IPC.
+  {
+    entryPoints: [join(root, 'server/server.ts')],
+    outfile: join(root, 'dist/server.js'),
+  },
+  // Extension-host tests: the mocha entry (mocha bundled; mocha 11 is CommonJS) and one bundle per
+  // suite, which the entry adds to mocha at run time.
+  {
+    entryPoints: [join(root, 'test/extension/index.ts')],
+    outfile: join(root, 'dist/test/extension/index.js'),
+    external: ['vscode'],
+    // mocha's parallel mode (unused here) resolves worker files at run time.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
+  ...testBundles('test/extension', 'dist/test/extension', { external: ['vscode'] }),
 ];
 
-for (const e of entries) {
+/** One entry per `*.test.ts` file in `dir` (recursively), mirrored under `outDir`. */
+function testBundles(dir, outDir, options) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => ({
+      entryPoints: [join(abs, f)],
+      outfile: join(root, outDir, f.replace(/\.ts$/, '.js')),
+      ...options,
+    }));
+}
+
+for (const { forbiddenInputs, ...e } of entries) {
   if (!existsSync(e.entryPoints[0])) continue;
-  await build({
+  const result = await build({
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
     logLevel: watch ? 'info' : 'warning',
+    define: { __PGLC_VERSION__: JSON.stringify(pkg.version) },
+    metafile: Boolean(forbiddenInputs),
     ...e,
   });
+  const forbidden = forbiddenInputs ? Object.keys(result.metafile.inputs).filter((f) => forbiddenInputs.test(f)) : [];
+  if (forbidden.length) {
+    console.error(`build: ${e.outfile.replace(root + '/', '')} must not bundle ${forbiddenInputs} (import types only): ${forbidden.join(', ')}`);
+    process.exit(1);
+  }
 }
 if (existsSync(join(root, 'dist/pglc.js'))) chmodSync(join(root, 'dist/pglc.js'), 0o755);
