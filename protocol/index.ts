@@ -2,3 +2,4 @@ export * from './cli-events';
 export * from './error-codes';
 export * from './migrations';
 export * from './environments';
+export * from './lsp';

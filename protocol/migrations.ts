@@ -74,10 +74,16 @@ export interface RepairResult {
   database: string;
   version: string;
   action: 'applied' | 'reverted';
+  /** False when the history already said so (nothing was written). */
+  changed: boolean;
 }
 
 export interface CreateMigrationResult {
   version: string;
   name: string;
+  /** The new file holding the Up section, relative to the project root. */
   file: string;
+  /** Every file created (split layouts create an Up and a Down file). */
+  files: string[];
+  format: MigrationFormat;
 }
