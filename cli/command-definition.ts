@@ -1,0 +1,32 @@
+// The shape of one `pglc` command. Invariant: a command file declares its arguments and
+// options, calls one core function, and renders the result; it never prints, exits or catches
+// errors itself — cli/run-command.ts does that for every command the same way.
+
+import type { Command } from 'commander';
+import type { OperationContext } from '../core/operation-context';
+
+export interface CommandInput {
+  /** Positional arguments in declaration order. */
+  args: string[];
+  /** Parsed options (commander's camelCase names), including the common ones. */
+  opts: Record<string, unknown> & { env?: string; json?: boolean; confirm?: string };
+}
+
+export interface CommandDefinition<R = unknown> {
+  /** Words after `pglc`, e.g. ['db', 'migrate:status']. */
+  path: string[];
+  summary: string;
+  /** Extra help text (examples). */
+  help?: string;
+  /** Adds arguments and options to the commander command. */
+  configure?(cmd: Command): void;
+  /** False for commands that work without an environment (init, migrate:create). */
+  usesEnvironment?: boolean;
+  run(input: CommandInput, ctx: OperationContext): Promise<R>;
+  /** Human rendering of the result (stdout). */
+  render(result: R, input: CommandInput): string | undefined;
+}
+
+export function defineCommand<R>(def: CommandDefinition<R>): CommandDefinition<R> {
+  return def;
+}
