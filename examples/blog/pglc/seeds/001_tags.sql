@@ -1,0 +1,1 @@
+INSERT INTO tags (slug) VALUES ('postgres'), ('migrations'), ('backups') ON CONFLICT DO NOTHING;
