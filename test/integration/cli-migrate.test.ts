@@ -166,3 +166,19 @@ test('a migration without Down cannot be rolled back, and nothing changes', asyn
   assert.equal(r.result!.error!.code, 'migration-no-down');
   assert.equal((await db.query('select count(*)::int as n from _pglc_migrations')).rows[0].n, 2);
 });
+
+test('the bundled binary parses with libpg-query: CREATE INDEX CONCURRENTLY runs outside a transaction', async (t) => {
+  const db = await createTestDatabase('cli');
+  const p = tempProject({
+    'pglc.toml': tomlFor(),
+    'pglc/migrations/0001_a.sql': m('CREATE TABLE a (id int, email text);', 'DROP TABLE a;'),
+    'pglc/migrations/0002_idx.sql': m('CREATE INDEX CONCURRENTLY a_email_idx ON a (email);', 'DROP INDEX CONCURRENTLY a_email_idx;'),
+  });
+  t.after(async () => { p.cleanup(); await db.drop(); });
+  const r = await runPglc(['db', 'migrate', '--env', 'test', '--json'], { cwd: p.dir, env: { TEST_DATABASE_URL: db.url } });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const idx = r.result!.result.applied.find((a: { version: string }) => a.version === '0002');
+  assert.equal(idx.noTransaction, true);
+  assert.ok(r.events.some((e) => e.type === 'log' && /outside a transaction/.test(e.message)), 'a note says why');
+  assert.equal((await db.query("select indisvalid from pg_index where indexrelid = 'a_email_idx'::regclass")).rows[0].indisvalid, true);
+});
