@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../../core/db/local-cluster-port';
 import { initCluster, startCluster, stopCluster, type ClusterSpec } from '../../core/db/cluster-process';
 import { findServerBinDir } from '../../core/db/pg-binaries';
 import { prepareServerBinDir } from '../../core/db/local-cluster-binaries';
@@ -22,17 +22,7 @@ export interface TestClusterInfo {
   root: string;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startTestCluster(): Promise<TestClusterInfo> {
   const root = mkdtempSync(join(tmpdir(), 'pglc-test-cluster-'));

@@ -7,34 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { lockKey } from '../../core/db/advisory-lock';
-import { isPglcError, type PglcError } from '../../core/errors';
 import { migrate } from '../../core/migrations/migrate';
-import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { recordingContext, tempProject, type TempProject } from '../harness/project';
+import { type TestDatabase } from '../harness/database';
+import { recordingContext } from '../harness/project';
+import { withSetup, rejects } from '../harness/migration-setup';
 
 const env = { name: 'local', protected: false };
 const repoRoot = join(__dirname, '..', '..');
-
-async function withSetup(files: Record<string, string>, fn: (p: TempProject, db: TestDatabase) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase('conc');
-  const p = tempProject(files);
-  try {
-    await fn(p, db);
-  } finally {
-    p.cleanup();
-    await db.drop();
-  }
-}
-
-async function rejects(p: Promise<unknown>): Promise<PglcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPglcError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a PglcError');
-}
 
 /** Polls `check` until it is true, failing after `ms`. */
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
@@ -95,7 +74,7 @@ test('two migrator processes at once: each migration is applied exactly once, an
     const v = String(i).padStart(4, '0');
     files[`pglc/migrations/${v}_m${i}.sql`] = `CREATE TABLE t${i} (id int);\nINSERT INTO runs VALUES ('${v}');`;
   }
-  await withSetup(files, async (p, db) => {
+  await withSetup('conc', files, async (p, db) => {
     // Hold the lock so both processes are certainly contending, then let them go.
     await db.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('pglc:mutate')]);
     const a = runMigrator(p.root, db);
@@ -120,7 +99,7 @@ test('two migrator processes at once: each migration is applied exactly once, an
 });
 
 test('a migrator fails with lock-timeout after the configured time when another holds the lock', async () => {
-  await withSetup({ 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
+  await withSetup('conc', { 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
     await db.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('pglc:mutate')]);
     const e = await rejects(migrate({ ...p.project, lockTimeoutMs: 300 }, env, db.target, {}, recordingContext()));
     assert.equal(e.code, 'lock-timeout');
@@ -131,7 +110,7 @@ test('a migrator fails with lock-timeout after the configured time when another 
 });
 
 test('abort during a migration cancels the running query: rolled back, not recorded; earlier migrations stay', async () => {
-  await withSetup({
+  await withSetup('conc', {
     'pglc/migrations/0001_first.sql': 'CREATE TABLE first (id int);',
     'pglc/migrations/0002_slow.sql': '-- Up\nCREATE TABLE before_sleep (id int);\nSELECT pg_sleep(30);\nCREATE TABLE after_sleep (id int);\n',
   }, async (p, db) => {
@@ -154,7 +133,7 @@ test('abort during a migration cancels the running query: rolled back, not recor
 });
 
 test('abort during a statement-by-statement migration stops it and reports what ran', async () => {
-  await withSetup({
+  await withSetup('conc', {
     'pglc/migrations/0001_slow.sql': '-- pglc:no-transaction\nCREATE TABLE ran (id int);\nSELECT pg_sleep(30);\nCREATE TABLE never (id int);\n',
   }, async (p, db) => {
     const ac = new AbortController();
@@ -172,7 +151,7 @@ test('abort during a statement-by-statement migration stops it and reports what 
 });
 
 test('abort while waiting for the lock gives up at once', async () => {
-  await withSetup({ 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
+  await withSetup('conc', { 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
     await db.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('pglc:mutate')]);
     const ac = new AbortController();
     const pending = rejects(migrate(p.project, env, db.target, {}, recordingContext({ signal: ac.signal })));

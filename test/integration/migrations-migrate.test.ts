@@ -7,42 +7,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from '../../core/migrations/migrate';
 import { migrationStatus } from '../../core/migrations/status';
-import { isPglcError, type PglcError } from '../../core/errors';
-import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { recordingContext, tempProject, type TempProject } from '../harness/project';
+import { recordingContext, tempProject } from '../harness/project';
+import { createTestDatabase } from '../harness/database';
+import { withSetup, rejects, recorded, tableExists } from '../harness/migration-setup';
 
 const env = { name: 'local', protected: false };
-
-async function withSetup(files: Record<string, string>, fn: (p: TempProject, db: TestDatabase) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase('mig');
-  const p = tempProject(files);
-  try {
-    await fn(p, db);
-  } finally {
-    p.cleanup();
-    await db.drop();
-  }
-}
-
-async function tableExists(db: TestDatabase, name: string): Promise<boolean> {
-  const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [name]);
-  return r.rows[0]?.ok === true;
-}
-
-async function recorded(db: TestDatabase): Promise<string[]> {
-  const r = await db.query<{ version: string }>('SELECT version FROM public._pglc_migrations ORDER BY version');
-  return r.rows.map((x) => x.version);
-}
-
-async function rejects(p: Promise<unknown>): Promise<PglcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPglcError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a PglcError');
-}
 
 const five = {
   'pglc/migrations/0001_users.sql': '-- Up\nCREATE TABLE users (id int PRIMARY KEY, email text);\n\n-- Down\nDROP TABLE users;\n',
@@ -55,7 +24,7 @@ const five = {
 
 test('migrate applies pending migrations in order, records them, reports progress; status agrees', async () => {
   const ok = { ...five, 'pglc/migrations/0003_comments.sql': '-- Up\nCREATE TABLE comments (id int);\n-- Down\nDROP TABLE comments;\n' };
-  await withSetup(ok, async (p, db) => {
+  await withSetup('mig', ok, async (p, db) => {
     const ctx = recordingContext();
     const before = await migrationStatus(p.project, env, db.target, ctx);
     assert.equal(before.counts.pending, 5);
@@ -90,7 +59,7 @@ test('migrate applies pending migrations in order, records them, reports progres
 });
 
 test('bad SQL in the 3rd of 5: the first two stay applied, the 3rd is rolled back, the error points at file:line:column', async () => {
-  await withSetup(five, async (p, db) => {
+  await withSetup('mig', five, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
     assert.equal(e.code, 'migration-failed');
     const d = e.details ?? {};
@@ -115,7 +84,7 @@ test('an error without a position (a constraint violation in the 3rd statement) 
   const files = {
     'pglc/migrations/0001_a.sql': '-- Up\nCREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n  INSERT INTO a VALUES (1);\nSELECT 1;\n',
   };
-  await withSetup(files, async (p, db) => {
+  await withSetup('mig', files, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
     assert.equal(e.code, 'migration-failed');
     assert.equal(e.details?.sqlState, '23505');
@@ -129,7 +98,7 @@ test('an error raised inside a DO block maps to the line of the block that raise
   const files = {
     'pglc/migrations/0001_do.sql': "-- Up\nCREATE TABLE t (id int);\nDO $$\nBEGIN\n  PERFORM 1;\n  RAISE EXCEPTION 'boom %', 42 USING HINT = 'try again';\nEND\n$$;\n",
   };
-  await withSetup(files, async (p, db) => {
+  await withSetup('mig', files, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
     assert.equal(e.details?.message, 'boom 42');
     assert.equal(e.details?.hint, 'try again');
@@ -140,7 +109,7 @@ test('an error raised inside a DO block maps to the line of the block that raise
 });
 
 test('an applied file edited afterwards is "modified"; migrate refuses, allowModified proceeds; whitespace/CRLF edits are not modifications', async () => {
-  await withSetup({ 'pglc/migrations/0001_a.sql': '-- Up\nCREATE TABLE a (id int);\n-- Down\nDROP TABLE a;\n' }, async (p, db) => {
+  await withSetup('mig', { 'pglc/migrations/0001_a.sql': '-- Up\nCREATE TABLE a (id int);\n-- Down\nDROP TABLE a;\n' }, async (p, db) => {
     const ctx = recordingContext();
     await migrate(p.project, env, db.target, {}, ctx);
 
@@ -167,7 +136,7 @@ test('an applied file edited afterwards is "modified"; migrate refuses, allowMod
 });
 
 test('out-of-order pending migrations are refused unless allowOutOfOrder; missing files are reported', async () => {
-  await withSetup({
+  await withSetup('mig', {
     'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);',
     'pglc/migrations/0003_c.sql': 'CREATE TABLE c (id int);',
     'pglc/migrations/0004_d.sql': 'CREATE TABLE d (id int);',
@@ -193,7 +162,7 @@ test('out-of-order pending migrations are refused unless allowOutOfOrder; missin
 });
 
 test('`to` stops at a version, dry run changes nothing, an unknown `to` is migration-not-found', async () => {
-  await withSetup({
+  await withSetup('mig', {
     'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);',
     'pglc/migrations/0002_b.sql': 'CREATE TABLE b (id int);',
     'pglc/migrations/0003_c.sql': 'CREATE TABLE c (id int);',
@@ -214,7 +183,7 @@ test('`to` stops at a version, dry run changes nothing, an unknown `to` is migra
 });
 
 test('session settings and temp tables of one migration do not leak into the next; the tracking table ignores search_path', async () => {
-  await withSetup({
+  await withSetup('mig', {
     'pglc/migrations/0001_schema.sql': 'CREATE SCHEMA app;\nSET search_path = app;\nCREATE TEMP TABLE scratch (x int);\nCREATE TABLE inside_app (id int);',
     'pglc/migrations/0002_public.sql': 'CREATE TEMP TABLE scratch (x int);\nCREATE TABLE in_public (id int);',
   }, async (p, db) => {
@@ -242,7 +211,7 @@ test('a configured schema-qualified tracking table is created in its schema', as
 });
 
 test('psql meta-commands are rejected before anything runs', async () => {
-  await withSetup({
+  await withSetup('mig', {
     'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);',
     'pglc/migrations/0002_b.sql': '-- Up\nCREATE TABLE b (id int);\n\\i other.sql\n',
   }, async (p, db) => {
@@ -263,7 +232,7 @@ test('errors inside function bodies point into the body', async () => {
     ["-- Up\nCREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1 +;\nEND $$;\n", 4, 13],
   ];
   for (const [sql, line, column] of cases) {
-    await withSetup({ 'pglc/migrations/0001_fn.sql': sql }, async (p, db) => {
+    await withSetup('mig', { 'pglc/migrations/0001_fn.sql': sql }, async (p, db) => {
       const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
       assert.equal(e.code, 'migration-failed');
       assert.deepEqual([e.details?.line, e.details?.column], [line, column], String(e.details?.message));
@@ -272,7 +241,7 @@ test('errors inside function bodies point into the body', async () => {
 });
 
 test('a role that may not read the tracking table gets what / why / fix, not a crash', async () => {
-  await withSetup({ 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
+  await withSetup('mig', { 'pglc/migrations/0001_a.sql': 'CREATE TABLE a (id int);' }, async (p, db) => {
     await migrate(p.project, env, db.target, {}, recordingContext());
     const role = `limited_${db.name}`;
     await db.query(`CREATE ROLE "${role}" LOGIN PASSWORD 'pw-${role}'`);
@@ -289,7 +258,7 @@ test('a role that may not read the tracking table gets what / why / fix, not a c
 });
 
 test('an empty Up section is applied with a warning (SQL added later would show as modified)', async () => {
-  await withSetup({ 'pglc/migrations/0001_empty.sql': '-- Up\n\n\n-- Down\n\n' }, async (p, db) => {
+  await withSetup('mig', { 'pglc/migrations/0001_empty.sql': '-- Up\n\n\n-- Down\n\n' }, async (p, db) => {
     const ctx = recordingContext();
     const r = await migrate(p.project, env, db.target, {}, ctx);
     assert.deepEqual(r.applied.map((m) => m.version), ['0001']);

@@ -3,47 +3,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPglcError, type PglcError } from '../../core/errors';
 import { migrate } from '../../core/migrations/migrate';
 import { rollback } from '../../core/migrations/rollback';
-import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { recordingContext, tempProject, type TempProject } from '../harness/project';
+import { recordingContext } from '../harness/project';
+import { withSetup, rejects, recorded, tableExists as exists } from '../harness/migration-setup';
 
 const env = { name: 'local', protected: false };
 
-async function withSetup(files: Record<string, string>, fn: (p: TempProject, db: TestDatabase) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase('notx');
-  const p = tempProject(files);
-  try {
-    await fn(p, db);
-  } finally {
-    p.cleanup();
-    await db.drop();
-  }
-}
-
-async function rejects(p: Promise<unknown>): Promise<PglcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPglcError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a PglcError');
-}
-
-async function exists(db: TestDatabase, name: string): Promise<boolean> {
-  const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [name]);
-  return r.rows[0]?.ok === true;
-}
-
-async function recorded(db: TestDatabase): Promise<string[]> {
-  const r = await db.query<{ version: string }>('SELECT version FROM public._pglc_migrations ORDER BY version');
-  return r.rows.map((x) => x.version);
-}
-
 test('CREATE INDEX CONCURRENTLY runs outside a transaction, with a note naming the statement and line; its Down too', async () => {
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_t.sql': '-- Up\nCREATE TABLE t (id int, email text);\n-- Down\nDROP TABLE t;\n',
     'pglc/migrations/0002_idx.sql': '-- Up\n-- index without locking writes\nCREATE INDEX CONCURRENTLY t_email_idx ON t (email);\n-- Down\nDROP INDEX CONCURRENTLY t_email_idx;\n',
   }, async (p, db) => {
@@ -65,7 +33,7 @@ test('CREATE INDEX CONCURRENTLY runs outside a transaction, with a note naming t
 });
 
 test('a failure outside a transaction reports the statements that already ran, and does not record the migration', async () => {
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_t.sql': 'CREATE TABLE t (id int);',
     'pglc/migrations/0002_idx.sql': '-- Up\nCREATE TABLE side (id int);\nCREATE INDEX CONCURRENTLY t_id_idx ON t (id);\nSELECT 1/0;\nCREATE TABLE never (id int);\n',
   }, async (p, db) => {
@@ -87,7 +55,7 @@ test('a failure outside a transaction reports the statements that already ran, a
 });
 
 test('`-- pglc:no-transaction` and dbmate `transaction:false` run statement by statement', async () => {
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_declared.sql': '-- pglc:no-transaction\n-- Up\nCREATE TABLE kept (id int);\nSELECT 1/0;\n',
   }, async (p, db) => {
     const ctx = recordingContext();
@@ -96,7 +64,7 @@ test('`-- pglc:no-transaction` and dbmate `transaction:false` run statement by s
     assert.equal(await exists(db, 'public.kept'), true, 'not rolled back: there was no transaction');
     assert.ok(ctx.messages().some((m) => m.includes('declared with -- pglc:no-transaction')));
   });
-  await withSetup({
+  await withSetup('notx', {
     'db/migrations/20240101000000_enum.sql': '-- migrate:up transaction:false\nCREATE TYPE mood AS ENUM (\'ok\');\nALTER TYPE mood ADD VALUE \'great\';\nCREATE TABLE uses (m mood DEFAULT \'great\');\n\n-- migrate:down\nDROP TABLE uses;\nDROP TYPE mood;\n',
   }, async (p, db) => {
     const project = { ...p.project, migrations: ['db/migrations'] };
@@ -108,7 +76,7 @@ test('`-- pglc:no-transaction` and dbmate `transaction:false` run statement by s
 });
 
 test('a file with its own BEGIN/COMMIT runs as written and is noted; an unclosed BEGIN is rejected before anything runs', async () => {
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_own.sql': '-- Up\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n',
   }, async (p, db) => {
     const r = await migrate(p.project, env, db.target, {}, recordingContext());
@@ -118,7 +86,7 @@ test('a file with its own BEGIN/COMMIT runs as written and is noted; an unclosed
     assert.equal(await exists(db, 'public.b'), true);
     assert.deepEqual(await recorded(db), ['0001']);
   });
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_own.sql': '-- Up\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (id int);\nSELECT 1/0;\nCOMMIT;\n',
   }, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
@@ -129,7 +97,7 @@ test('a file with its own BEGIN/COMMIT runs as written and is noted; an unclosed
     const after = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE \'idle in transaction%\'');
     assert.equal(after.rows[0]?.n, 0);
   });
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_ok.sql': 'CREATE TABLE ok (id int);',
     'pglc/migrations/0002_open.sql': '-- Up\nBEGIN;\nCREATE TABLE a (id int);\n',
   }, async (p, db) => {
@@ -141,7 +109,7 @@ test('a file with its own BEGIN/COMMIT runs as written and is noted; an unclosed
 });
 
 test('COPY … FROM STDIN is rejected before anything runs', async () => {
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_copy.sql': '-- Up\nCREATE TABLE t (id int);\nCOPY t (id) FROM stdin;\n1\n2\n\\.\n',
   }, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));
@@ -149,7 +117,7 @@ test('COPY … FROM STDIN is rejected before anything runs', async () => {
     assert.equal(e.details?.line, 6, 'the psql terminator line \\. is a meta-command');
     assert.equal(await exists(db, 'public.t'), false);
   });
-  await withSetup({
+  await withSetup('notx', {
     'pglc/migrations/0001_copy.sql': '-- Up\nCREATE TABLE t (id int);\nCOPY t (id) FROM STDIN;\n',
   }, async (p, db) => {
     const e = await rejects(migrate(p.project, env, db.target, {}, recordingContext()));

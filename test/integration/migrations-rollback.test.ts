@@ -3,14 +3,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPglcError, type PglcError } from '../../core/errors';
 import { fresh } from '../../core/migrations/fresh';
 import { migrate } from '../../core/migrations/migrate';
 import { repair } from '../../core/migrations/repair';
 import { rollback } from '../../core/migrations/rollback';
 import { migrationStatus } from '../../core/migrations/status';
-import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { recordingContext, tempProject, type TempProject } from '../harness/project';
+import { type TestDatabase } from '../harness/database';
+import { recordingContext } from '../harness/project';
+import { withSetup, rejects, recorded } from '../harness/migration-setup';
 
 const local = { name: 'local', protected: false };
 const prod = { name: 'prod', protected: true };
@@ -22,39 +22,13 @@ const four: Record<string, string> = {
   'pglc/migrations/0004_d.sql': '-- Up\nCREATE TABLE d (id int);\n-- Down\nDROP TABLE d;\n',
 };
 
-async function withSetup(files: Record<string, string>, fn: (p: TempProject, db: TestDatabase) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase('rb');
-  const p = tempProject(files);
-  try {
-    await fn(p, db);
-  } finally {
-    p.cleanup();
-    await db.drop();
-  }
-}
-
 async function tables(db: TestDatabase): Promise<string[]> {
   const r = await db.query<{ t: string }>("SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_name <> '_pglc_migrations' ORDER BY 1");
   return r.rows.map((x) => x.t);
 }
 
-async function recorded(db: TestDatabase): Promise<string[]> {
-  const r = await db.query<{ version: string }>('SELECT version FROM public._pglc_migrations ORDER BY version');
-  return r.rows.map((x) => x.version);
-}
-
-async function rejects(p: Promise<unknown>): Promise<PglcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPglcError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a PglcError');
-}
-
 test('rollback: default one step, steps N, to V (V stays), all — newest first, Down run, rows removed', async () => {
-  await withSetup(four, async (p, db) => {
+  await withSetup('rb', four, async (p, db) => {
     const ctx = recordingContext();
     await migrate(p.project, local, db.target, {}, ctx);
 
@@ -92,7 +66,7 @@ test('rollback: default one step, steps N, to V (V stays), all — newest first,
 });
 
 test('rollback options are exclusive and steps must be positive', async () => {
-  await withSetup(four, async (p, db) => {
+  await withSetup('rb', four, async (p, db) => {
     assert.equal((await rejects(rollback(p.project, local, db.target, { all: true, steps: 2 }, recordingContext()))).code, 'usage');
     assert.equal((await rejects(rollback(p.project, local, db.target, { steps: 0 }, recordingContext()))).code, 'usage');
     assert.equal((await rejects(rollback(p.project, local, db.target, { to: '0042' }, recordingContext()))).code, 'migration-not-found');
@@ -100,7 +74,7 @@ test('rollback options are exclusive and steps must be positive', async () => {
 });
 
 test('a migration without Down: rollback is refused with migration-no-down and nothing changes', async () => {
-  await withSetup({
+  await withSetup('rb', {
     ...four,
     'pglc/migrations/0003_c.sql': '-- Up\nCREATE TABLE c (id int);\n-- Down\n-- (nothing yet)\n',
   }, async (p, db) => {
@@ -116,7 +90,7 @@ test('a migration without Down: rollback is refused with migration-no-down and n
 });
 
 test('a failing Down is rolled back and keeps the migration applied', async () => {
-  await withSetup({
+  await withSetup('rb', {
     'pglc/migrations/0001_a.sql': '-- Up\nCREATE TABLE a (id int);\n-- Down\nDROP TABLE a;\nDROP TABLE nope;\n',
   }, async (p, db) => {
     await migrate(p.project, local, db.target, {}, recordingContext());
@@ -133,7 +107,7 @@ test('a failing Down is rolled back and keeps the migration applied', async () =
 });
 
 test('protected environment: rollback and repair need the typed database name, fresh is blocked; nothing changes when refused', async () => {
-  await withSetup(four, async (p, db) => {
+  await withSetup('rb', four, async (p, db) => {
     await migrate(p.project, prod, db.target, {}, recordingContext());
 
     assert.equal((await rejects(rollback(p.project, prod, db.target, {}, recordingContext()))).code, 'confirmation-required');
@@ -153,7 +127,7 @@ test('protected environment: rollback and repair need the typed database name, f
 });
 
 test('repair marks applied without running SQL, records a new checksum for an edited file, and marks reverted', async () => {
-  await withSetup(four, async (p, db) => {
+  await withSetup('rb', four, async (p, db) => {
     const ctx = recordingContext();
     const r = await repair(p.project, local, db.target, { version: '0002', action: 'applied' }, ctx);
     assert.deepEqual(r, { environment: 'local', database: db.name, version: '0002', action: 'applied', changed: true });
@@ -178,7 +152,7 @@ test('repair marks applied without running SQL, records a new checksum for an ed
 });
 
 test('fresh drops every non-system schema, recreates public like a new database, and re-applies everything', async () => {
-  await withSetup({
+  await withSetup('rb', {
     ...four,
     'pglc/migrations/0005_schema.sql': '-- Up\nCREATE SCHEMA app;\nCREATE TABLE app.e (id int);\n-- Down\nDROP SCHEMA app CASCADE;\n',
   }, async (p, db) => {
@@ -209,7 +183,7 @@ test('fresh drops every non-system schema, recreates public like a new database,
 });
 
 test('fresh stops before dropping anything when a migration cannot be run or a folder is missing', async () => {
-  await withSetup({ ...four, 'pglc/migrations/0005_bad.sql': '\\set x 1\n' }, async (p, db) => {
+  await withSetup('rb', { ...four, 'pglc/migrations/0005_bad.sql': '\\set x 1\n' }, async (p, db) => {
     await db.query('CREATE TABLE keep_me (id int)');
     const e = await rejects(fresh(p.project, local, db.target, {}, recordingContext()));
     assert.equal(e.code, 'migration-invalid');
