@@ -14,7 +14,8 @@ export interface FileSections {
   down?: MigrationSection;
 }
 
-interface Line {
+/** One line of a file, with the indices of its start, end and the next line's start. */
+export interface MarkerLine {
   /** 1-based */
   number: number;
   start: number;
@@ -25,8 +26,8 @@ interface Line {
   text: string;
 }
 
-function linesOf(text: string): Line[] {
-  const out: Line[] = [];
+function linesOf(text: string): MarkerLine[] {
+  const out: MarkerLine[] = [];
   let start = 0;
   let number = 1;
   const re = /\r\n|\n|\r/g;
@@ -50,23 +51,29 @@ export function wholeFileSection(text: string): MigrationSection {
   return { sql, offset, line: 1, noTransaction: hasNoTransactionDirective(text, scanSql(text)) };
 }
 
-/** A `-- pglc:no-transaction` line that is a top-level comment (not inside a string or body). */
-function hasNoTransactionDirective(text: string, tokens: SqlToken[]): boolean {
+/**
+ * A `-- pglc:no-transaction` line that is a top-level comment (not inside a string or body).
+ * @example hasNoTransactionDirective('-- pglc:no-transaction\n-- Up\nvacuum;') === true
+ */
+export function hasNoTransactionDirective(text: string, tokens: SqlToken[] = scanSql(text)): boolean {
+  if (!/pglc:no-transaction/i.test(text)) return false; // the common case, without splitting lines
   return linesOf(text).some((l) => NO_TRANSACTION.test(l.text) && isTopLevelComment(l, tokens));
 }
 
-function isTopLevelComment(line: Line, tokens: SqlToken[]): boolean {
+function isTopLevelComment(line: MarkerLine, tokens: SqlToken[]): boolean {
   const at = line.start + (line.text.length - line.text.trimStart().length);
   return tokens.some((t) => t.kind === 'line-comment' && t.start === at);
 }
 
-interface Marker {
+/** A section marker line (`-- Up`, `-- migrate:down transaction:false`, …). */
+export interface SectionMarker {
   kind: 'up' | 'down';
-  line: Line;
+  line: MarkerLine;
+  /** dbmate's `transaction:false` option on the marker. */
   noTransaction: boolean;
 }
 
-function section(text: string, from: Line, to: Line | undefined, noTransaction: boolean): MigrationSection {
+function section(text: string, from: MarkerLine, to: MarkerLine | undefined, noTransaction: boolean): MigrationSection {
   const offset = from.next;
   const end = to ? to.start : text.length;
   return { sql: text.slice(offset, Math.max(offset, end)), offset, line: from.number + 1, noTransaction };
@@ -83,7 +90,7 @@ function hasCode(text: string): boolean {
 function splitByMarkers(
   text: string,
   relPath: string,
-  markers: Marker[],
+  markers: SectionMarker[],
   names: { up: string; down: string },
   requireUp: boolean,
   fileNoTransaction: boolean,
@@ -111,7 +118,7 @@ function splitByMarkers(
       `"${names.down}" is at line ${downMarker.line.number}, "${names.up}" at line ${upMarker.line.number}`,
       `Put the Up section first: "${names.up}", its SQL, then "${names.down}" and the SQL that undoes it.`);
   }
-  const firstMarker = upMarker ?? (downMarker as Marker);
+  const firstMarker = upMarker ?? (downMarker as SectionMarker);
   let upSection: MigrationSection;
   if (upMarker) {
     const preamble = text.slice(0, upMarker.line.start);
@@ -140,11 +147,7 @@ function splitByMarkers(
  */
 export function splitPglcSections(text: string, relPath: string): FileSections {
   const tokens = scanSql(text);
-  const markers: Marker[] = [];
-  for (const line of linesOf(text)) {
-    const m = /^\s*--\s*(up|down)\s*$/i.exec(line.text);
-    if (m && isTopLevelComment(line, tokens)) markers.push({ kind: (m[1] ?? '').toLowerCase() as 'up' | 'down', line, noTransaction: false });
-  }
+  const markers = findSectionMarkers(text, 'pglc', tokens);
   const noTx = hasNoTransactionDirective(text, tokens);
   return splitByMarkers(text, relPath, markers, { up: '-- Up', down: '-- Down' }, false, noTx);
 }
@@ -155,16 +158,32 @@ export function splitPglcSections(text: string, relPath: string): FileSections {
  */
 export function splitDbmateSections(text: string, relPath: string): FileSections {
   const tokens = scanSql(text);
-  const markers: Marker[] = [];
+  const markers = findSectionMarkers(text, 'dbmate', tokens);
+  const noTx = hasNoTransactionDirective(text, tokens);
+  return splitByMarkers(text, relPath, markers, { up: '-- migrate:up', down: '-- migrate:down' }, true, noTx);
+}
+
+/**
+ * The marker lines of a file in line order: pglc's `-- Up` / `-- Down` (any case) or dbmate's
+ * `-- migrate:up` / `-- migrate:down [transaction:false]`, counted only as top-level comments.
+ * The language server uses it too, so the editor and `pglc db migrate` agree on sections.
+ * @example findSectionMarkers('-- Up\nselect 1;\n-- Down\n', 'pglc').map((m) => [m.kind, m.line.number]) // [['up', 1], ['down', 3]]
+ */
+export function findSectionMarkers(text: string, style: 'pglc' | 'dbmate', tokens: SqlToken[] = scanSql(text)): SectionMarker[] {
+  const markers: SectionMarker[] = [];
   for (const line of linesOf(text)) {
+    if (style === 'pglc') {
+      const m = /^\s*--\s*(up|down)\s*$/i.exec(line.text);
+      if (m && isTopLevelComment(line, tokens)) markers.push({ kind: (m[1] ?? '').toLowerCase() as 'up' | 'down', line, noTransaction: false });
+      continue;
+    }
     const m = /^\s*--\s*migrate:(up|down)(?:\s+(.*?))?\s*$/i.exec(line.text);
     if (m && isTopLevelComment(line, tokens)) {
       const options = (m[2] ?? '').split(/\s+/).filter(Boolean);
       markers.push({ kind: (m[1] ?? '').toLowerCase() as 'up' | 'down', line, noTransaction: options.some((o) => /^transaction:false$/i.test(o)) });
     }
   }
-  const noTx = hasNoTransactionDirective(text, tokens);
-  return splitByMarkers(text, relPath, markers, { up: '-- migrate:up', down: '-- migrate:down' }, true, noTx);
+  return markers;
 }
 
 /** Whether a file uses dbmate's markers (decides the format of a plain `.sql` file). */
