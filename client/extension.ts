@@ -1,27 +1,90 @@
-// The extension's entry point: wiring only. It creates the output channel, the views, the
-// project detection, the command table and the language client; behaviour lives in those modules.
-// Invariant: the client never imports core/ at run time (types only) — editor actions run the
-// `pglc … --json` CLI, so the editor and cron run the same code.
+// The extension's entry point: wiring only. It creates the output channel, the CLI runner, the
+// stores (environments, migration status), the status bar, the views, the refresh triggers, the
+// command table and the language client; behaviour lives in those modules.
+// Invariants: the client never imports core/ at run time (types only) — editor actions run the
+// `pglc … --json` CLI, so the editor and cron run the same code; activation does no I/O it waits
+// for (the first status read and the language server start in the background).
 
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { PglcExtensionApi } from './api';
+import type { CommandFailure, PglcExtensionApi } from './api';
+import type { CommandContext } from './commands/command-definition';
 import { commandTable } from './commands/command-table';
 import { registerCommands } from './commands/register-commands';
+import { createEnvironmentStore } from './environment-store';
+import { noProjectError } from './failures';
 import { startLanguageClient, type RunningLanguageClient } from './language-client';
+import { createMigrationStatusStore } from './migration-status';
+import { syncMigrationStatus } from './migration-status-sync';
+import { createPglcCli } from './pglc-cli';
 import { watchProject } from './project-detection';
+import { prompterSlot } from './prompts';
+import { watchForRefresh } from './refresh-triggers';
+import { createEnvironmentStatusBar } from './status-bar';
 import { registerViews } from './views/register-views';
 
 let languageClient: RunningLanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Postgres Lifecycle', { log: true });
   context.subscriptions.push(output);
-  const views = registerViews(context);
+
+  // The stores and the CLI refer to each other and to the project only through callbacks.
+  const root = () => project.root();
+  const cli = createPglcCli({
+    extensionPath: context.extensionPath,
+    secrets: context.secrets,
+    output,
+    environments: () => envs.list()?.environments.map((e) => e.name) ?? [],
+  });
+  const envs = createEnvironmentStore({ cli, root, state: context.workspaceState });
+  const status = createMigrationStatusStore({ cli, envs, root });
+  const views = registerViews(context, { status, envs });
   const project = watchProject(context, () => views.refresh());
-  registerCommands(context, commandTable, { extension: context, output, views, project });
+  const statusBar = createEnvironmentStatusBar(envs, () => project.root() !== undefined);
+  const prompts = prompterSlot();
+  context.subscriptions.push(envs, status, statusBar, watchForRefresh(status));
+
+  const ctx: CommandContext = {
+    extension: context,
+    output,
+    views,
+    project,
+    cli,
+    envs,
+    status,
+    statusBar,
+    prompts,
+    requireRoot: () => {
+      const r = project.root();
+      if (!r) throw noProjectError();
+      return r;
+    },
+  };
+  let lastFailure: CommandFailure | undefined;
+  registerCommands(context, commandTable, ctx, (f) => (lastFailure = f));
+
   languageClient = startLanguageClient(context, output);
-  output.info(`Activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, VS Code ${vscode.version})`);
-  return { languageServer: languageClient.info, projectScanned: project.scanned };
+  context.subscriptions.push(syncMigrationStatus(status, languageClient, output));
+  const activationMs = performance.now() - started;
+  output.info(`Activated in ${activationMs.toFixed(1)} ms (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, VS Code ${vscode.version})`);
+
+  return {
+    languageServer: languageClient.info,
+    projectScanned: project.scanned,
+    activationMs,
+    trees: { migrations: views.migrations as vscode.TreeDataProvider<unknown>, environments: views.environments as vscode.TreeDataProvider<unknown> },
+    statusBar: () => statusBar.state(),
+    activeEnvironment: () => envs.active(),
+    idle: async () => {
+      await project.scanned;
+      await status.idle();
+    },
+    lastFailure: () => lastFailure,
+    setPrompter: (p) => prompts.replace(p),
+    runPglc: (args, options) => cli.run(args, { cwd: ctx.requireRoot(), ...options }),
+  };
 }
 
 export async function deactivate(): Promise<void> {

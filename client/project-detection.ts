@@ -11,6 +11,10 @@ export const PROJECT_FILE = 'pglc.toml';
 export interface ProjectWatch {
   /** Workspace folders that hold a pglc.toml, as of the last scan. */
   folders(): readonly vscode.WorkspaceFolder[];
+  /** Absolute folder of the project's pglc.toml (the first such workspace folder), if any. */
+  root(): string | undefined;
+  /** Scans again now (after `pglc init`). */
+  rescan(): Promise<void>;
   /** Settles after the first scan. */
   scanned: Promise<void>;
 }
@@ -47,5 +51,5 @@ export function watchProject(context: vscode.ExtensionContext, onChange: () => v
     watcher.onDidDelete(rescan),
     vscode.workspace.onDidChangeWorkspaceFolders(rescan),
   );
-  return { folders: () => current, scanned: rescan() };
+  return { folders: () => current, root: () => current[0]?.uri.fsPath, rescan, scanned: rescan() };
 }

@@ -3,3 +3,5 @@ export * from './error-codes';
 export * from './migrations';
 export * from './environments';
 export * from './lsp';
+export * from './backups';
+export * from './settings';

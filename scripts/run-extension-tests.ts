@@ -5,14 +5,21 @@
 // `--electron` runs the same suites in VS Code desktop through @vscode/test-electron instead
 // (needs internet to download VS Code; not usable on the offline CI machines).
 // `--grep TEXT` runs only the tests whose title matches.
+// The workspace is a fresh copy of test/extension/fixtures/workspace whose pglc.toml points at
+// databases created for the run: PGLC_TEST_DATABASE_URL (environment `test`, the default) and
+// PGLC_TEST_STAGING_URL (environment `staging`, protected, its password only in
+// PGLC_TEST_STAGING_PASSWORD for the tests to type), on the cluster of `npm test`
+// (PGLC_TEST_CLUSTER) or — run alone — on a throwaway cluster this runner starts.
 // Invariants: the caller has built dist/ (the npm script does); the run ends within the overall
-// timeout with a clear message; the server and the browser never outlive the run.
+// timeout with a clear message; the server, the browser, the databases and a cluster this runner
+// started never outlive the run.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
-import { createRunDir, exitOnSignals, launchChromium, requireTools, ROOT, startVsCodeServer, tail, type RunDir } from './vscode-server';
+import type { TestDatabase } from '../test/harness/database';
+import { createRunDatabases, createRunDir, exitOnSignals, launchChromium, requireTools, ROOT, startVsCodeServer, tail, type RunDir } from './vscode-server';
 
 const TIMEOUT_MS = Number(process.env.PGLC_EXTENSION_TEST_TIMEOUT_MS ?? 5 * 60_000);
 const testsIndex = join(ROOT, 'dist/test/extension/index.js');
@@ -44,9 +51,9 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Environment variables for the extension host: the test cluster when `npm test` started one. */
-function extensionEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { PGLC_EXTENSION_TEST_RUN: '1' };
+/** Environment variables for the extension host: the run's databases and the test cluster. */
+function extensionEnvironment(databases: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { PGLC_EXTENSION_TEST_RUN: '1', ...databases };
   for (const k of ['PGLC_TEST_CLUSTER', 'PGLC_EXTENSION_TEST_GREP'] as const) {
     const v = process.env[k];
     if (v) env[k] = v;
@@ -69,7 +76,17 @@ function prepareWorkspace(run: RunDir): string {
   return workspace;
 }
 
-async function runInServer(run: RunDir, workspace: string): Promise<number> {
+export interface HostRunOptions {
+  /** The compiled mocha index (or another `run()` module) the host loads. */
+  testsIndex: string;
+  /** Variables for the extension host (extensionEnvironment). */
+  env: Record<string, string>;
+  /** Lines the tests print with OUTPUT_MARKER (default: to stdout). */
+  onLine?(line: string): void;
+}
+
+/** Runs `opts.testsIndex` inside the VS Code server's extension host on `workspace`; resolves with its exit code. */
+export async function runInServer(run: RunDir, workspace: string, opts: HostRunOptions): Promise<number> {
   const server = await startVsCodeServer({ kind: 'test-host', run, extensionsDir: join(run.root, 'extensions') });
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
@@ -78,8 +95,8 @@ async function runInServer(run: RunDir, workspace: string): Promise<number> {
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(ROOT)],
-      ['extensionTestsPath', remote(testsIndex)],
-      ['extensionEnvironment', JSON.stringify({ ...extensionEnvironment(), PGLC_EXTENSION_TEST_MARKER: OUTPUT_MARKER })],
+      ['extensionTestsPath', remote(opts.testsIndex)],
+      ['extensionEnvironment', JSON.stringify({ ...opts.env, PGLC_EXTENSION_TEST_MARKER: OUTPUT_MARKER })],
       ['skipWelcome', 'true'],
     ];
     let exited: (code: number) => void = () => undefined;
@@ -100,6 +117,7 @@ async function runInServer(run: RunDir, workspace: string): Promise<number> {
         const line = text.slice(OUTPUT_MARKER.length);
         // The closing line is printed last, after the run's own lines (CI reads the last lines).
         if (SUMMARY_LINE.test(line)) summary = line;
+        else if (opts.onLine) opts.onLine(line);
         else process.stdout.write(`${line}\n`);
       } else {
         workbenchLog.write(`[${level}] ${text}\n`);
@@ -156,13 +174,13 @@ interface TestElectron {
  * VS Code desktop through @vscode/test-electron: downloads VS Code into .tools/vscode-test
  * (machines with internet only), or uses the one at PGLC_VSCODE_EXECUTABLE.
  */
-async function runInElectron(run: RunDir, workspace: string): Promise<number> {
+async function runInElectron(run: RunDir, workspace: string, env: Record<string, string>): Promise<number> {
   const tools = requireTools('testElectron');
   const { runTests } = require(tools.testElectron) as TestElectron;
   return runTests({
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: testsIndex,
-    extensionTestsEnv: extensionEnvironment(),
+    extensionTestsEnv: env,
     cachePath: join(ROOT, '.tools/vscode-test'),
     ...(process.env.PGLC_VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.PGLC_VSCODE_EXECUTABLE } : {}),
     launchArgs: [
@@ -186,8 +204,22 @@ async function main(): Promise<number> {
   let code: number;
   try {
     const workspace = prepareWorkspace(run);
-    process.stdout.write(`> extension tests in ${electron ? 'VS Code desktop (test-electron)' : 'the VS Code server + Chromium'} (run folder ${run.root})\n`);
-    code = electron ? await runInElectron(run, workspace) : await runInServer(run, workspace);
+    const dbs = await createRunDatabases(['ext_test', 'ext_staging']);
+    try {
+      const [test, staging] = dbs.databases as [TestDatabase, TestDatabase];
+      const env = extensionEnvironment({
+        PGLC_TEST_DATABASE_URL: test.url,
+        PGLC_TEST_STAGING_URL: dbs.urlWithoutPassword(staging),
+        PGLC_TEST_STAGING_PASSWORD: dbs.cluster.password,
+        PGLC_TEST_CLUSTER: JSON.stringify(dbs.cluster),
+      });
+      process.stdout.write(
+        `> extension tests in ${electron ? 'VS Code desktop (test-electron)' : 'the VS Code server + Chromium'} (run folder ${run.root}; databases ${test.name}, ${staging.name})\n`,
+      );
+      code = electron ? await runInElectron(run, workspace, env) : await runInServer(run, workspace, { testsIndex, env });
+    } finally {
+      await dbs.dispose();
+    }
   } finally {
     run.dispose();
   }
@@ -196,10 +228,12 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`extension tests failed — ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`extension tests failed — ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

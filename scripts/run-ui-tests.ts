@@ -2,14 +2,19 @@
 // (built by `npm run package`, which the npm script runs first) into a fresh code-server, starts
 // code-server on a free loopback port, and runs test/ui/**/*.test.ts with node's test runner;
 // the tests drive headless Chromium with playwright-core and save screenshots to test-results/ui/.
+// The workspaces are fresh copies of test/ui/fixtures/*; the `project` one points at two databases
+// created for the run on the cluster of `npm test` (PGLC_TEST_CLUSTER) or on a throwaway cluster
+// this runner starts: PGLC_TEST_DATABASE_URL (environment `test`) and PGLC_TEST_STAGING_URL
+// (`staging`, protected), which reach the extension through code-server's environment.
 // Invariants: the output ends with `N passed, N failed`; the run is bounded by an overall timeout;
-// code-server never outlives the run; all state lives in the run folder.
+// code-server, the databases and a cluster this runner started never outlive the run; all other
+// state lives in the run folder.
 
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromiumPath, createRunDir, exitOnSignals, installVsix, ROOT, startVsCodeServer, tail } from './vscode-server';
+import { chromiumPath, createRunDatabases, createRunDir, exitOnSignals, installVsix, ROOT, startVsCodeServer, tail } from './vscode-server';
 
 const TIMEOUT_MS = Number(process.env.PGLC_UI_TEST_TIMEOUT_MS ?? 5 * 60_000);
 const vsix = join(ROOT, 'dist/postgres-lifecycle.vsix');
@@ -43,16 +48,25 @@ async function main(): Promise<number> {
       workspaces[name] = join(run.root, 'workspaces', name);
       cpSync(join(fixtures, name), workspaces[name], { recursive: true });
     }
-    const server = await startVsCodeServer({ kind: 'code-server', run, extensionsDir });
-    process.stdout.write(`  code-server on ${server.url} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    const dbs = await createRunDatabases(['ui_test', 'ui_staging']);
     try {
-      const session = { url: server.url, workspaces, runRoot: run.root, screenshots: join(ROOT, 'test-results/ui') };
-      const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
-      const code = await runNodeTests(files, { ...run.env, ...color, PGLC_UI_SESSION: JSON.stringify(session) });
-      if (code !== 0) process.stdout.write(`  code-server log: ${server.logFile}\n${tail(server.logFile, 20)}\n`);
-      return code;
+      const [test, staging] = dbs.databases;
+      const databases = { PGLC_TEST_DATABASE_URL: test!.url, PGLC_TEST_STAGING_URL: staging!.url };
+      process.stdout.write(`  databases ${test!.name}, ${staging!.name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+      // The extension host inherits code-server's environment, and pglc inherits the host's.
+      const server = await startVsCodeServer({ kind: 'code-server', run: { ...run, env: { ...run.env, ...databases } }, extensionsDir });
+      process.stdout.write(`  code-server on ${server.url} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+      try {
+        const session = { url: server.url, workspaces, runRoot: run.root, screenshots: join(ROOT, 'test-results/ui') };
+        const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
+        const code = await runNodeTests(files, { ...run.env, ...color, ...databases, PGLC_UI_SESSION: JSON.stringify(session) });
+        if (code !== 0) process.stdout.write(`  code-server log: ${server.logFile}\n${tail(server.logFile, 20)}\n`);
+        return code;
+      } finally {
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      await dbs.dispose();
     }
   } finally {
     run.dispose();

@@ -9,12 +9,14 @@
 // See shared/notes/testing-in-real-vscode.md for why it is done this way.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { createTestDatabase, testCluster, type TestDatabase } from '../test/harness/database';
+import { startTestCluster, stopTestCluster, type TestClusterInfo } from '../test/harness/test-cluster';
 
 export const ROOT = join(__dirname, '..');
 
@@ -87,6 +89,9 @@ export function createRunDir(kind: string): RunDir {
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), `pglc-${kind}-`));
+  // Traversable by other users: under root, pglc runs initdb/postgres as `postgres`, which reads
+  // files pglc puts in TMPDIR (mkdtemp's 0700 would hide them).
+  chmodSync(tmp, 0o711);
   const env: NodeJS.ProcessEnv = { ...process.env, ...dirs, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
   delete env.XDG_RUNTIME_DIR;
   // No extension marketplace: the machines are offline and the tests must not reach out.
@@ -326,4 +331,69 @@ export async function launchChromium(profileDir: string, env: NodeJS.ProcessEnv)
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+}
+
+/** Databases a run's workspace points at, and the variables that name them. */
+export interface RunDatabases {
+  /** Per prefix: the database (with a connected client for assertions and `drop()`). */
+  databases: TestDatabase[];
+  /** The cluster in use (the one `npm test` started, or one of this run's own). */
+  cluster: TestClusterInfo;
+  /** A URL without the password (the password then comes from PGLC_PASSWORD_<ENV>). */
+  urlWithoutPassword(db: TestDatabase): string;
+  /** Drops the databases, and stops the cluster if this run started it. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates one database per prefix on the test cluster of `npm test` (PGLC_TEST_CLUSTER), or —
+ * when the runner is used alone — on a throwaway cluster it starts itself and stops in dispose().
+ */
+export async function createRunDatabases(prefixes: string[]): Promise<RunDatabases> {
+  let own: TestClusterInfo | undefined;
+  if (!process.env.PGLC_TEST_CLUSTER) {
+    own = await startTestCluster();
+    process.env.PGLC_TEST_CLUSTER = JSON.stringify(own);
+  }
+  const cluster = testCluster();
+  const stopOwn = async () => {
+    if (!own) return;
+    const c = own;
+    own = undefined;
+    delete process.env.PGLC_TEST_CLUSTER;
+    await stopTestCluster(c);
+  };
+  // A cluster must not outlive a run stopped by Ctrl-C (exitOnSignals turns it into exit).
+  const stopOnExit = () => {
+    if (!own) return;
+    try {
+      // Immediate shutdown of the postmaster (an exit handler cannot wait for pg_ctl).
+      const pid = Number(readFileSync(join(own.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGQUIT');
+    } catch {
+      // not running
+    }
+  };
+  process.on('exit', stopOnExit);
+  const databases: TestDatabase[] = [];
+  try {
+    for (const p of prefixes) databases.push(await createTestDatabase(p));
+  } catch (e) {
+    await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
+    await stopOwn();
+    throw e;
+  }
+  return {
+    databases,
+    cluster,
+    urlWithoutPassword: (db) => `postgresql://${encodeURIComponent(cluster.user)}@127.0.0.1:${cluster.port}/${db.name}?sslmode=disable`,
+    async dispose() {
+      try {
+        await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
+      } finally {
+        await stopOwn();
+        process.off('exit', stopOnExit);
+      }
+    },
+  };
 }

@@ -3,9 +3,48 @@
 // (test/extension checks it).
 
 import type { CommandDefinition } from './command-definition';
+import { applyUpToCommand } from './apply-up-to';
+import { clearPasswordCommand } from './clear-password';
+import { copyVersionCommand } from './copy-version';
+import { createMigrationCommand } from './create-migration';
 import { initCommand } from './init';
+import { migrateCommand } from './migrate';
+import { migrateFreshCommand } from './migrate-fresh';
+import { migrationStatusCommand } from './migration-status';
+import { openConfigCommand } from './open-config';
+import { openMigrationCommand } from './open-migration';
 import { openReadmeCommand } from './open-readme';
 import { refreshCommand } from './refresh';
+import { repairCommand } from './repair';
+import { rollbackCommand } from './rollback';
+import { rollbackLastCommand } from './rollback-last';
+import { setPasswordCommand } from './set-password';
 import { showOutputCommand } from './show-output';
+import { startDatabaseCommand } from './start-database';
+import { stopDatabaseCommand } from './stop-database';
+import { switchEnvironmentCommand } from './switch-environment';
+import { testConnectionCommand } from './test-connection';
 
-export const commandTable: readonly CommandDefinition[] = [initCommand, refreshCommand, showOutputCommand, openReadmeCommand];
+export const commandTable: readonly CommandDefinition[] = [
+  initCommand,
+  migrateCommand,
+  applyUpToCommand,
+  rollbackLastCommand,
+  rollbackCommand,
+  migrateFreshCommand,
+  repairCommand,
+  createMigrationCommand,
+  migrationStatusCommand,
+  openMigrationCommand,
+  copyVersionCommand,
+  switchEnvironmentCommand,
+  testConnectionCommand,
+  setPasswordCommand,
+  clearPasswordCommand,
+  openConfigCommand,
+  startDatabaseCommand,
+  stopDatabaseCommand,
+  refreshCommand,
+  showOutputCommand,
+  openReadmeCommand,
+];

@@ -1,25 +1,46 @@
-// Creates the container's tree views (Migrations, Environments, Backups, Branches).
+// Creates the container's tree views: Migrations and Environments (fed by `pglc … --json`
+// through the stores), Backups and Branches (empty, with welcome content, until their issues).
 // Invariant: every view id in VIEW_IDS gets exactly one registered tree, disposed with the extension.
 
 import * as vscode from 'vscode';
+import type { EnvironmentStore } from '../environment-store';
+import type { MigrationStatusStore } from '../migration-status';
 import { emptyTreeProvider, type RefreshableTree } from './empty-tree-provider';
+import { createEnvironmentsTree, type EnvironmentsTreeNode } from './environments-tree';
+import { createMigrationsTree, type MigrationsTreeNode } from './migrations-tree';
 import { VIEW_IDS, type ViewName } from './view-ids';
 
 export interface Views {
   /** Asks every view to redraw (after a migration, a new pglc.toml, …). */
   refresh(): void;
+  migrations: vscode.TreeDataProvider<MigrationsTreeNode>;
+  environments: vscode.TreeDataProvider<EnvironmentsTreeNode>;
 }
 
-export function registerViews(context: vscode.ExtensionContext): Views {
-  const trees = new Map<ViewName, RefreshableTree<unknown>>();
+export function registerViews(
+  context: vscode.ExtensionContext,
+  stores: { status: MigrationStatusStore; envs: EnvironmentStore },
+): Views {
+  const migrations = createMigrationsTree(stores.status);
+  const environments = createEnvironmentsTree(stores.envs, context.secrets);
+  const trees = new Map<ViewName, RefreshableTree<unknown>>([
+    ['migrations', migrations as RefreshableTree<unknown>],
+    ['environments', environments as RefreshableTree<unknown>],
+  ]);
   for (const [name, id] of Object.entries(VIEW_IDS) as [ViewName, string][]) {
-    const tree = emptyTreeProvider();
+    const tree = trees.get(name) ?? emptyTreeProvider();
     trees.set(name, tree);
-    context.subscriptions.push(tree, vscode.window.createTreeView(id, { treeDataProvider: tree.provider }));
+    const view = vscode.window.createTreeView(id, { treeDataProvider: tree.provider, showCollapseAll: false });
+    if (name === 'migrations') migrations.attach(view as vscode.TreeView<MigrationsTreeNode>);
+    context.subscriptions.push(tree, view);
   }
   return {
     refresh: () => {
-      for (const t of trees.values()) t.refresh();
+      // One `env list` + one `migrate:status`; both trees redraw from the stores' change events.
+      void stores.status.refresh({ environments: true });
+      for (const [name, t] of trees) if (name !== 'migrations' && name !== 'environments') t.refresh();
     },
+    migrations: migrations.provider,
+    environments: environments.provider,
   };
 }

@@ -75,10 +75,11 @@ export function listEnvironments(project: ProjectConfig, env: EnvVars): Environm
         protected: r.protected,
         kind: r.kind,
         target: r.target ? describeTarget(r.target) : `embedded/${r.database}`,
+        ...(cfg.color ? { color: cfg.color } : {}),
       };
     } catch (e) {
       const problem = isPglcError(e) ? `${e.what} — ${e.why}` : 'the environment could not be resolved';
-      return { name, protected: cfg.protected, kind, problem };
+      return { name, protected: cfg.protected, kind, problem, ...(cfg.color ? { color: cfg.color } : {}) };
     }
   });
 }

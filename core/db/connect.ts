@@ -72,10 +72,14 @@ export function connectionError(e: unknown, target: ConnectionTarget, envName?: 
   const where = describeTarget(target);
   const envHint = envName ? ` (environment "${envName}")` : '';
   const code = err.code ?? '';
-  if (code === '28P01' || code === '28000') {
+  // The server asked for a password and none was given: pg fails in the client before sending one.
+  const noPassword = !target.password && /password must be a string|password authentication is required|no password/i.test(err.message ?? '');
+  if (code === '28P01' || code === '28000' || noPassword) {
     return new PglcError('auth-failed', {
       what: `Authentication failed for user "${target.user}" on ${where}${envHint}`,
-      why: code === '28P01' ? 'the server rejected the password' : 'the server has no pg_hba.conf entry allowing this connection',
+      why: noPassword
+        ? 'the server asks for a password and none was given (the URL has none, and neither the editor nor PGPASSWORD supplied one)'
+        : code === '28P01' ? 'the server rejected the password' : 'the server has no pg_hba.conf entry allowing this connection',
       fix: envName
         ? `Set the password for "${envName}" (editor: Set password; shell: PGLC_PASSWORD_${envVarSuffix(envName)} or PGPASSWORD), or fix the URL's user.`
         : 'Check the user and password.',

@@ -11,7 +11,7 @@ import { describeTarget, type ConnectionTarget } from './connection-target';
 /**
  * @example const s = await databaseStatus('staging', target, ctx); s.reachable && s.serverVersion
  */
-export async function databaseStatus(envName: string, target: ConnectionTarget, _ctx: OperationContext): Promise<DbStatusResult & { problem?: string }> {
+export async function databaseStatus(envName: string, target: ConnectionTarget, _ctx: OperationContext): Promise<DbStatusResult> {
   const base = { environment: envName, target: describeTarget(target) };
   try {
     return await withConnection(target, { envName, applicationName: 'pglc status' }, async (c) => {
@@ -24,7 +24,7 @@ export async function databaseStatus(envName: string, target: ConnectionTarget, 
       return { ...base, reachable: true, serverVersion: row.version, database: row.db, sizeBytes: Number(row.size), uptimeSeconds: Number(row.uptime) };
     });
   } catch (e) {
-    if (isPglcError(e)) return { ...base, reachable: false, problem: `${e.what} — ${e.why}` };
+    if (isPglcError(e)) return { ...base, reachable: false, problem: `${e.what} — ${e.why}`, problemCode: e.code };
     throw e;
   }
 }

@@ -85,5 +85,17 @@ describe('activation', () => {
 
   it('receives the environment the runner passes (extensionEnvironment)', () => {
     assert.equal(process.env.PGLC_EXTENSION_TEST_RUN, '1');
+    assert.match(process.env.PGLC_TEST_DATABASE_URL ?? '', /^postgresql:\/\//);
+  });
+
+  it('activates quickly and reads the default environment of pglc.toml', async () => {
+    const api = extension().exports;
+    assert.ok(api.activationMs > 0 && api.activationMs < 1000, `activate() took ${api.activationMs} ms`);
+    await api.idle();
+    assert.equal(api.activeEnvironment(), 'test');
+    assert.deepEqual(
+      { visible: api.statusBar().visible, text: api.statusBar().text, color: api.statusBar().color, background: api.statusBar().backgroundColor },
+      { visible: true, text: '$(database) test', color: '#3fb950', background: undefined },
+    );
   });
 });

@@ -33,6 +33,22 @@ test('a wrong password is auth-failed and the password appears nowhere in the er
   }
 });
 
+test('no password at all (a URL without one, nothing stored) is auth-failed, so the editor offers Set Password', async () => {
+  const db = await createTestDatabase('connerr');
+  try {
+    const { password: _password, ...withoutPassword } = db.target;
+    await assert.rejects(connect(withoutPassword, { envName: 'staging' }), (e: unknown) => {
+      assert.ok(e instanceof PglcError, String(e));
+      assert.equal(e.code, 'auth-failed');
+      assert.match(e.why, /none was given/);
+      assert.match(e.fix, /PGLC_PASSWORD_STAGING/);
+      return true;
+    });
+  } finally {
+    await db.drop();
+  }
+});
+
 test('a closed port is server-unreachable naming host, port and database', async () => {
   const port = await freePort();
   const target = { host: '127.0.0.1', port, database: 'appdb', user: 'someone', password: 'pw-not-shown', sslmode: 'disable' as const };

@@ -53,6 +53,7 @@ test('listEnvironments never throws, reports problems, and never shows a passwor
     {
       name: 'staging', protected: false, kind: 'url',
       problem: 'Environment "staging" uses ${STAGING_DATABASE_URL}, which is not set — the variable STAGING_DATABASE_URL is neither in the environment nor in .env',
+      color: 'yellow',
     },
     { name: 'prod', protected: true, kind: 'url', target: 'prod.example.com:5432/shop' },
     { name: 'qa', protected: true, kind: 'url', target: 'prod.example.com:5432/shop' },
