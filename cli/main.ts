@@ -59,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
   return running ? running : ExitCode.ok;
 }
 
+// The AWS SDK prints a Node-version notice on stderr when its first client is made; with --json,
+// stderr must carry only JSON events (and the notice is no use to a pglc user).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -11,6 +11,23 @@ import dbMigrateRollback from './db-migrate-rollback';
 import dbMigrateFresh from './db-migrate-fresh';
 import dbMigrateRepair from './db-migrate-repair';
 import envList from './env-list';
+import dbDump from './db-dump';
+import dbLoad from './db-load';
+import backupCreate from './backup-create';
+import backupList from './backup-list';
+import backupInfo from './backup-info';
+import backupVerify from './backup-verify';
+import backupDelete from './backup-delete';
+import backupDecrypt from './backup-decrypt';
+import backupUpload from './backup-upload';
+import backupDownload from './backup-download';
+import backupSync from './backup-sync';
+import backupPrune from './backup-prune';
+import backupSchedule from './backup-schedule';
+import backupScheduleRun from './backup-schedule-run';
+import backupStatus from './backup-status';
+import backupStorageSet from './backup-storage-set';
+import backupConfig from './backup-config';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -24,9 +41,28 @@ export const commands: CommandDefinition<any>[] = [
   dbMigrateFresh,
   dbMigrateRepair,
   envList,
+  dbDump,
+  dbLoad,
+  backupCreate,
+  backupList,
+  backupInfo,
+  backupVerify,
+  backupDelete,
+  backupDecrypt,
+  backupUpload,
+  backupDownload,
+  backupSync,
+  backupPrune,
+  backupSchedule,
+  backupScheduleRun,
+  backupStatus,
+  backupStorageSet,
+  backupConfig,
 ];
 
 export const groups: Record<string, string> = {
   db: 'Database: the local server, migrations',
   env: 'Environments from pglc.toml',
+  backup: 'Backups: create, verify, store locally and on S3, retain, schedule',
+  storage: 'Where backups are stored',
 };

@@ -79,9 +79,10 @@ const KNOWN: Record<string, readonly string[]> = {
   '': ['project', 'environments', 'backup', 'lint'],
   project: ['name', 'migrations', 'migration_table', 'lock_timeout', 'default_env'],
   environment: ['url', 'database', 'protected', 'color'],
-  backup: ['storage', 'path', 'encrypt', 'retention', 's3'],
+  backup: ['storage', 'path', 'encrypt', 'retention', 's3', 'notify'],
   'backup.retention': ['days', 'count', 'keep_daily', 'keep_weekly', 'keep_monthly'],
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
+  'backup.notify': ['command', 'webhook'],
   lint: ['assume_in_transaction', 'rules', 'exclude', 'postgres_version'],
 };
 
@@ -204,6 +205,18 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
     const fps = optBool(st, s3T, 'backup.s3', 'force_path_style');
     if (fps !== undefined) s3.forcePathStyle = fps;
     backup.s3 = s3;
+  }
+  // [backup.notify]: after each scheduled run, a command (argv array, never a shell string) and/or
+  // a webhook URL (kept with its ${VAR} references; expanded when used, since it may hold a token).
+  const notifyT = backupT?.notify === undefined ? undefined : asTable(st, backupT.notify, 'backup', 'notify');
+  if (notifyT) {
+    checkKeys(st, notifyT, KNOWN['backup.notify'] ?? [], 'backup.notify');
+    const command = notifyT.command;
+    if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string' && c !== ''))) {
+      throw typeError(st, 'backup.notify', 'command', 'a non-empty array of strings (program and arguments, e.g. ["notify-send", "pglc"])', command);
+    }
+    const webhook = optString(st, notifyT, 'backup.notify', 'webhook', { nonEmpty: true });
+    backup.notify = { ...(command ? { command: command as string[] } : {}), ...(webhook ? { webhook } : {}) };
   }
 
   // [lint]

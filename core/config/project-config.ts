@@ -34,6 +34,8 @@ export interface BackupConfig {
   encrypt: boolean;
   retention: BackupRetention;
   s3?: { endpoint?: string; region?: string; bucket?: string; prefix?: string; forcePathStyle?: boolean };
+  /** After each scheduled run: a command (argv, JSON summary on stdin) and/or a webhook (raw, may hold ${VAR}). */
+  notify?: { command?: string[]; webhook?: string };
 }
 
 export interface ProjectConfig {
