@@ -53,6 +53,8 @@ export interface MigrateResult {
   applied: AppliedMigration[];
   /** Versions that would be applied (dry run) or remain pending afterwards. */
   pending: string[];
+  /** The backup taken before applying (protected environments, or [backup] pre_migration = "always"). */
+  preMigrationBackup?: { id: string; location: 'local' | 'remote' | 'both'; sizeBytes: number };
 }
 
 export interface RollbackResult {

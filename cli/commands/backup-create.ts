@@ -2,10 +2,8 @@
 // then — when [backup] storage = "s3" — the upload, whose failure keeps the backup local-only.
 import type { BackupCreateResult, BackupFormat, BackupScope, BackupTag } from '../../protocol/index';
 import { openEnvironment } from '../../core/environments/open-environment';
-import { createBackup } from '../../core/backup/create';
+import { createAndStoreBackup } from '../../core/backup/create-and-store';
 import { parseCompression } from '../../core/backup/compression';
-import { openStores } from '../../core/storage/open-stores';
-import { uploadAfterCreate } from '../../core/backup/upload';
 import { PglcError } from '../../core/errors';
 import { defineCommand } from '../command-definition';
 import { dim, formatBytes, formatDuration, green, yellow } from '../output/style';
@@ -53,8 +51,7 @@ export default defineCommand<BackupCreateResult>({
     const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
     const scope: BackupScope = opts.schemaOnly ? 'schema-only' : opts.dataOnly ? 'data-only' : 'full';
     const opened = await openEnvironment(ctx, opts.env);
-    const c = { ...ctx, env: opened.vars };
-    const manifest = await createBackup(
+    return createAndStoreBackup(
       opened,
       {
         name: opts.name as string | undefined,
@@ -69,17 +66,8 @@ export default defineCommand<BackupCreateResult>({
         countRows: opts.countRows === false ? 'never' : 'always',
         toolVersion,
       },
-      c,
+      ctx,
     );
-    const stores = openStores(opened.project, opened.vars);
-    try {
-      const path = stores.local.folderOf(manifest.id);
-      if (!stores.uploadAfterCreate) return { manifest, location: 'local', path };
-      const upload = await uploadAfterCreate(stores, manifest, c);
-      return { manifest, location: upload.location, path, upload };
-    } finally {
-      stores.close();
-    }
   },
   render(r) {
     const m = r.manifest;

@@ -79,7 +79,7 @@ const KNOWN: Record<string, readonly string[]> = {
   '': ['project', 'environments', 'backup', 'lint'],
   project: ['name', 'migrations', 'migration_table', 'lock_timeout', 'default_env'],
   environment: ['url', 'database', 'protected', 'color'],
-  backup: ['storage', 'path', 'encrypt', 'retention', 's3', 'notify'],
+  backup: ['storage', 'path', 'encrypt', 'retention', 's3', 'notify', 'pre_migration'],
   'backup.retention': ['days', 'count', 'keep_daily', 'keep_weekly', 'keep_monthly'],
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
   'backup.notify': ['command', 'webhook'],
@@ -188,11 +188,16 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
     const v = optNumber(st, retentionT, 'backup.retention', tomlKey, { min: 0, integer: true });
     if (v !== undefined) retention[field] = v;
   }
+  const preMigration = optString(st, backupT, 'backup', 'pre_migration') ?? 'protected';
+  if (preMigration !== 'protected' && preMigration !== 'always') {
+    throw typeError(st, 'backup', 'pre_migration', '"protected" (a backup before migrating protected environments, the default) or "always" (before migrating any environment)', preMigration);
+  }
   const backup: BackupConfig = {
     storage,
     path: optString(st, backupT, 'backup', 'path', { nonEmpty: true }) ?? 'backups',
     encrypt: optBool(st, backupT, 'backup', 'encrypt') ?? false,
     retention,
+    preMigration,
   };
   const s3T = backupT?.s3 === undefined ? undefined : asTable(st, backupT.s3, 'backup', 's3');
   if (s3T) {

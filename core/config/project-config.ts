@@ -33,6 +33,11 @@ export interface BackupConfig {
   path: string;
   encrypt: boolean;
   retention: BackupRetention;
+  /**
+   * Which migrations get a backup first (tagged pre-migration): "protected" environments only
+   * (default) or "always". Protected environments always get one; no setting turns that off.
+   */
+  preMigration: 'protected' | 'always';
   s3?: { endpoint?: string; region?: string; bucket?: string; prefix?: string; forcePathStyle?: boolean };
   /** After each scheduled run: a command (argv, JSON summary on stdin) and/or a webhook (raw, may hold ${VAR}). */
   notify?: { command?: string[]; webhook?: string };

@@ -197,6 +197,7 @@ storage = "local"        # or "s3" with [backup.s3] (AWS S3, MinIO, B2, R2, GCS)
 path = "backups"         # for local storage, relative to this file
 encrypt = false          # true: encrypt backup files
 retention = { days = 30, count = 10, keep_daily = 7, keep_weekly = 4, keep_monthly = 12 }
+pre_migration = "protected"  # back up before migrating protected environments; "always": every environment
 
 # [backup.s3]
 # endpoint = "https://s3.amazonaws.com"

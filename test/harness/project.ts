@@ -21,7 +21,7 @@ export function testProject(root: string, overrides: Partial<ProjectConfig> = {}
     lockTimeoutMs: 60_000,
     environments: { local: { name: 'local', protected: false } },
     defaultEnvironment: 'local',
-    backup: { storage: 'local', path: 'backups', encrypt: false, retention: {} },
+    backup: { storage: 'local', path: 'backups', encrypt: false, retention: {}, preMigration: 'protected' },
     lint: { assumeInTransaction: true, rules: {}, exclude: [] },
     ...overrides,
   };

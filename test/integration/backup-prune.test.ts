@@ -26,7 +26,7 @@ test('prune applies one retention decision to the local store and S3, and remove
   const project = {
     ...p.project,
     environments: { local: { name: 'local', protected: false } },
-    backup: { storage: 's3' as const, path: 'backups', encrypt: false, retention: { count: 2 }, s3: { endpoint: s3.endpoint, bucket: s3.bucket, forcePathStyle: true } },
+    backup: { storage: 's3' as const, path: 'backups', encrypt: false, preMigration: 'protected' as const, retention: { count: 2 }, s3: { endpoint: s3.endpoint, bucket: s3.bucket, forcePathStyle: true } },
   };
   const stores = openStores(project, { BACKUP_S3_ACCESS_KEY: S3RVER_KEY, BACKUP_S3_SECRET_KEY: S3RVER_KEY });
   t.after(() => stores.close());
@@ -92,7 +92,7 @@ test('prune --env touches only that environment; an unreachable remote is report
   const project = {
     ...p.project,
     environments: { local: { name: 'local', protected: false }, staging: { name: 'staging', protected: false } },
-    backup: { storage: 'local' as const, path: 'backups', encrypt: false, retention: { count: 1 }, s3: { endpoint: 'http://127.0.0.1:1', bucket: 'gone' } },
+    backup: { storage: 'local' as const, path: 'backups', encrypt: false, preMigration: 'protected' as const, retention: { count: 1 }, s3: { endpoint: 'http://127.0.0.1:1', bucket: 'gone' } },
   };
   const stores = openStores(project, { BACKUP_S3_ACCESS_KEY: 'k', BACKUP_S3_SECRET_KEY: 's', BACKUP_S3_MAX_ATTEMPTS: '1' });
   t.after(() => stores.close());
@@ -131,7 +131,7 @@ test('pglc backup prune --dry-run prints what would go and why; prune deletes it
   const project = {
     root: p.dir, file: join(p.dir, 'pglc.toml'), name: 'x', migrations: [], migrationTable: '_m', lockTimeoutMs: 1000,
     environments: { local: { name: 'local', protected: false } }, defaultEnvironment: 'local',
-    backup: { storage: 's3' as const, path: 'backups', encrypt: false, retention: {}, s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'cli', forcePathStyle: true } },
+    backup: { storage: 's3' as const, path: 'backups', encrypt: false, preMigration: 'protected' as const, retention: {}, s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'cli', forcePathStyle: true } },
     lint: { assumeInTransaction: true, rules: {}, exclude: [] },
   };
   const stores = openStores(project, s3.env);

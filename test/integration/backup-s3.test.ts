@@ -31,6 +31,7 @@ function storesFor(
       path: o.path ?? 'backups',
       encrypt: false,
       retention: {},
+      preMigration: 'protected' as const,
       s3: { endpoint, bucket: o.bucket ?? 'pglc-test', region: 'us-east-1', forcePathStyle: true, ...(o.prefix ? { prefix: o.prefix } : {}) },
     },
   };

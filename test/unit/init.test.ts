@@ -77,7 +77,7 @@ test('the generated pglc.toml has local, staging, protected prod, backup and lin
   assert.equal(project.defaultEnvironment, 'local');
   assert.equal(project.lockTimeoutMs, 60_000);
   assert.deepEqual(project.backup, {
-    storage: 'local', path: 'backups', encrypt: false,
+    storage: 'local', path: 'backups', encrypt: false, preMigration: 'protected',
     retention: { days: 30, count: 10, keepDaily: 7, keepWeekly: 4, keepMonthly: 12 },
   });
   assert.deepEqual(project.lint, { assumeInTransaction: true, rules: {}, exclude: [] });
