@@ -87,8 +87,11 @@ writeFileSync(
   join(tools, 'package.json'),
   JSON.stringify({ name: 'pglc-tools', private: true, description: 'Tools for the real-VS Code tests (scripts/install-vscode-tools.mjs)', dependencies: rest }, null, 2) + '\n',
 );
+// Under `npm test` the outer npm (Node 20) exports npm_config_* variables, among them the user agent
+// that code-server's postinstall reads to check for Node 24; the inner npm must not inherit them.
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
 const env = {
-  ...process.env,
+  ...inherited,
   PATH: `${dirname(paths.node)}:${process.env.PATH ?? ''}`,
   npm_config_nodedir: headers,
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
