@@ -51,7 +51,7 @@ test('storage set and config edit pglc.toml in place: comments kept, values read
   );
   const project = await loadProject({ env: {}, cwd: p.dir });
   assert.deepEqual(project.backup, {
-    storage: 's3', path: 'backups', encrypt: false, retention: { days: 14, count: 10, keepWeekly: 4 },
+    storage: 's3', path: 'backups', encrypt: false, retention: { days: 14, count: 10, keepWeekly: 4 }, preMigration: 'protected',
     s3: { endpoint: 'minio.lan:9000', bucket: 'db-backups', prefix: 'shop', forcePathStyle: true },
   });
 
