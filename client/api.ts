@@ -41,12 +41,17 @@ export interface PglcExtensionApi {
   projectScanned: Promise<void>;
   /** How long `activate()` took, in ms (the language server's start is not included: it is not awaited). */
   activationMs: number;
-  /** The providers behind the Migrations and Environments views. */
+  /** The providers behind the Migrations, Environments and Backups views. */
   trees: {
     migrations: vscode.TreeDataProvider<unknown>;
     environments: vscode.TreeDataProvider<unknown>;
+    backups: vscode.TreeDataProvider<unknown>;
   };
   statusBar(): StatusBarState;
+  /** What the backup status bar item shows ("$(archive) Last backup 3 h ago ✓"). */
+  backupStatusBar(): StatusBarState;
+  /** Settles when no Backups view load and no backup status read is queued or running. */
+  backupsIdle(): Promise<void>;
   activeEnvironment(): string | undefined;
   /** Settles when no migration status refresh is queued or running. */
   idle(): Promise<void>;

@@ -1,6 +1,7 @@
 // The extension's entry point: wiring only. It creates the output channel, the CLI runner, the
-// stores (environments, migration status), the status bar, the views, the refresh triggers, the
-// command table and the language client; behaviour lives in those modules.
+// stores (environments, migration status), the status bars (environment, backups), the views,
+// the refresh triggers, the command table and the language client; behaviour lives in those
+// modules.
 // Invariants: the client never imports core/ at run time (types only) — editor actions run the
 // `pglc … --json` CLI, so the editor and cron run the same code; activation does no I/O it waits
 // for (the first status read and the language server start in the background).
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { CommandFailure, PglcExtensionApi } from './api';
 import type { CommandContext } from './commands/command-definition';
+import { createBackupStatusBar } from './backup-status-bar';
 import { commandTable } from './commands/command-table';
 import { registerCommands } from './commands/register-commands';
 import { createEnvironmentStore } from './environment-store';
@@ -40,11 +42,12 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
   });
   const envs = createEnvironmentStore({ cli, root, state: context.workspaceState });
   const status = createMigrationStatusStore({ cli, envs, root });
-  const views = registerViews(context, { status, envs });
+  const views = registerViews(context, { status, envs, cli, root });
   const project = watchProject(context, () => views.refresh());
   const statusBar = createEnvironmentStatusBar(envs, () => project.root() !== undefined);
+  const backupStatusBar = createBackupStatusBar({ cli, envs, root, onBackupsLoaded: views.backups.onDidLoad });
   const prompts = prompterSlot();
-  context.subscriptions.push(envs, status, statusBar, watchForRefresh(status));
+  context.subscriptions.push(envs, status, statusBar, backupStatusBar, watchForRefresh(status));
 
   const ctx: CommandContext = {
     extension: context,
@@ -74,8 +77,17 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
     languageServer: languageClient.info,
     projectScanned: project.scanned,
     activationMs,
-    trees: { migrations: views.migrations as vscode.TreeDataProvider<unknown>, environments: views.environments as vscode.TreeDataProvider<unknown> },
+    trees: {
+      migrations: views.migrations as vscode.TreeDataProvider<unknown>,
+      environments: views.environments as vscode.TreeDataProvider<unknown>,
+      backups: views.backups.provider as vscode.TreeDataProvider<unknown>,
+    },
     statusBar: () => statusBar.state(),
+    backupStatusBar: () => backupStatusBar.state(),
+    backupsIdle: async () => {
+      await views.backups.idle();
+      await backupStatusBar.idle();
+    },
     activeEnvironment: () => envs.active(),
     idle: async () => {
       await project.scanned;

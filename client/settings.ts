@@ -9,5 +9,6 @@ export function readSettings(resource?: vscode.Uri): PglcSettings {
   return {
     cliPath: (c.get<string>('cliPath') ?? DEFAULT_SETTINGS.cliPath).trim(),
     refreshOnSave: c.get<boolean>('refreshOnSave') ?? DEFAULT_SETTINGS.refreshOnSave,
+    backupWarningHours: c.get<number>('backupWarningHours') ?? DEFAULT_SETTINGS.backupWarningHours,
   };
 }

@@ -15,11 +15,14 @@ export interface PglcSettings {
   cliPath: string;
   /** Refresh the Migrations view (and CodeLens) when migration files change on disk. */
   refreshOnSave: boolean;
+  /** The backup status bar item turns to the warning colour when the last backup is older than this (hours). */
+  backupWarningHours: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PglcSettings> = {
   cliPath: '',
   refreshOnSave: true,
+  backupWarningHours: 26,
 };
 
 /** The keys as VS Code spells them (`pglc.cliPath`, …). */

@@ -4,6 +4,15 @@
 
 import type { CommandDefinition } from './command-definition';
 import { applyUpToCommand } from './apply-up-to';
+import { backupCreateCommand } from './backup-create';
+import { backupDeleteCommand } from './backup-delete';
+import { backupDownloadCommand } from './backup-download';
+import { backupPruneCommand } from './backup-prune';
+import { backupRefreshCommand } from './backup-refresh';
+import { backupRevealCommand } from './backup-reveal';
+import { backupUploadCommand } from './backup-upload';
+import { backupVerifyCommand } from './backup-verify';
+import { backupVerifyDeepCommand } from './backup-verify-deep';
 import { clearPasswordCommand } from './clear-password';
 import { copyVersionCommand } from './copy-version';
 import { createMigrationCommand } from './create-migration';
@@ -47,4 +56,13 @@ export const commandTable: readonly CommandDefinition[] = [
   refreshCommand,
   showOutputCommand,
   openReadmeCommand,
+  backupCreateCommand,
+  backupVerifyCommand,
+  backupVerifyDeepCommand,
+  backupUploadCommand,
+  backupDownloadCommand,
+  backupDeleteCommand,
+  backupRevealCommand,
+  backupPruneCommand,
+  backupRefreshCommand,
 ];

@@ -1,10 +1,13 @@
 // Creates the container's tree views: Migrations and Environments (fed by `pglc … --json`
-// through the stores), Backups and Branches (empty, with welcome content, until their issues).
+// through the stores), Backups (its own `pglc backup list` reads), and Branches (empty, with
+// welcome content, until its issue).
 // Invariant: every view id in VIEW_IDS gets exactly one registered tree, disposed with the extension.
 
 import * as vscode from 'vscode';
 import type { EnvironmentStore } from '../environment-store';
 import type { MigrationStatusStore } from '../migration-status';
+import type { PglcCli } from '../pglc-cli';
+import { createBackupsTree, type BackupsTree } from './backups-tree';
 import { emptyTreeProvider, type RefreshableTree } from './empty-tree-provider';
 import { createEnvironmentsTree, type EnvironmentsTreeNode } from './environments-tree';
 import { createMigrationsTree, type MigrationsTreeNode } from './migrations-tree';
@@ -15,17 +18,21 @@ export interface Views {
   refresh(): void;
   migrations: vscode.TreeDataProvider<MigrationsTreeNode>;
   environments: vscode.TreeDataProvider<EnvironmentsTreeNode>;
+  /** The Backups view's tree (backup commands reload it; the backup status bar follows its loads). */
+  backups: BackupsTree;
 }
 
 export function registerViews(
   context: vscode.ExtensionContext,
-  stores: { status: MigrationStatusStore; envs: EnvironmentStore },
+  stores: { status: MigrationStatusStore; envs: EnvironmentStore; cli: PglcCli; root(): string | undefined },
 ): Views {
   const migrations = createMigrationsTree(stores.status);
   const environments = createEnvironmentsTree(stores.envs, context.secrets);
+  const backups = createBackupsTree(stores);
   const trees = new Map<ViewName, RefreshableTree<unknown>>([
     ['migrations', migrations as RefreshableTree<unknown>],
     ['environments', environments as RefreshableTree<unknown>],
+    ['backups', backups as RefreshableTree<unknown>],
   ]);
   for (const [name, id] of Object.entries(VIEW_IDS) as [ViewName, string][]) {
     const tree = trees.get(name) ?? emptyTreeProvider();
@@ -42,5 +49,6 @@ export function registerViews(
     },
     migrations: migrations.provider,
     environments: environments.provider,
+    backups,
   };
 }
