@@ -92,7 +92,16 @@ async function main(): Promise<number> {
     ));
     if (editorSuites) {
       results.push(await runSuite('extension host tests (real VS Code)', ['--import', 'tsx', join(root, 'scripts/run-extension-tests.ts')], env, plainCounts));
-      results.push(await runSuite('UI tests (code-server + Chromium)', ['--import', 'tsx', join(root, 'scripts/run-ui-tests.ts')], env, plainCounts));
+      // A real browser against a real workbench has rare timing failures we have not pinned down
+      // (about 1 run in 15 here). Like Playwright's `retries: 1`, a failed UI run is run once more and
+      // the first failure stays visible in the log and in the summary line's name.
+      const ui = await runSuite('UI tests (code-server + Chromium)', ['--import', 'tsx', join(root, 'scripts/run-ui-tests.ts')], env, plainCounts);
+      if (ui.code === 0) results.push(ui);
+      else {
+        process.stdout.write(`\nUI tests: ${ui.failed} failed on the first attempt; running them once more (flaky unless this fails too)\n`);
+        const again = await runSuite('UI tests, second attempt', ['--import', 'tsx', join(root, 'scripts/run-ui-tests.ts')], env, plainCounts);
+        results.push(again.code === 0 ? { ...again, name: `UI tests (passed on retry; first attempt ${ui.failed} failed)` } : again);
+      }
     }
     process.stdout.write('\n');
     for (const r of results) process.stdout.write(`  ${r.name}: ${r.passed} passed, ${r.failed} failed${r.code !== 0 ? ` (exit ${r.code})` : ''}\n`);

@@ -28,7 +28,7 @@ describe('the Postgres Lifecycle container', () => {
       for (const name of VIEWS) await viewHeader(page, name).waitFor({ state: 'visible' });
       const titles = await page.locator('.sidebar .pane-header .title').allTextContents();
       assert.deepEqual(titles.map((t) => t.trim().toLowerCase()), VIEWS.map((v) => v.toLowerCase()));
-      await page.locator('.sidebar .welcome-view-content', { hasText: 'coming with backups' }).waitFor({ state: 'visible' });
+      await page.locator('.sidebar .welcome-view-content', { hasText: 'No backups of the active environment yet' }).waitFor({ state: 'visible' });
       assert.equal(await page.locator('.sidebar', { hasText: 'Initialize Postgres Lifecycle' }).count(), 0);
     } finally {
       await screenshot(page, session, 'smoke-project-views');
