@@ -11,12 +11,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createTestDatabase, testCluster, type TestDatabase } from '../test/harness/database';
 import { startTestCluster, stopTestCluster, type TestClusterInfo } from '../test/harness/test-cluster';
+import { freePort } from '../core/db/local-cluster-port';
 
 export const ROOT = join(__dirname, '..');
 
@@ -109,17 +109,7 @@ export function createRunDir(kind: string): RunDir {
   return { root, tmp, env, dispose };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface VsCodeServer {
   /** http://127.0.0.1:<port> */
