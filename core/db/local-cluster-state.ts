@@ -5,7 +5,8 @@
 // password file is mode 0600 and its content never leaves this machine's files (no argv, no logs).
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, closeSync, fsyncSync, openSync, statSync } from 'node:fs';
+import { runningAsRoot } from '../process/run-process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -55,7 +56,22 @@ export function localClusterPaths(projectRoot: string): LocalClusterPaths {
  */
 export function localSocketDir(projectRoot: string): string {
   const hash = createHash('sha256').update(resolve(projectRoot)).digest('hex').slice(0, 12);
-  return join(tmpdir(), `pglc-${hash}`);
+  return join(socketBase(), `pglc-${hash}`);
+}
+
+/**
+ * The temp dir, unless the server runs as another OS user (we are root) and cannot enter it: a
+ * private TMPDIR (mode 0700, as systemd's PrivateTmp or some CI runners set) would make every
+ * start fail, so the socket goes to /tmp, which every user can traverse.
+ */
+export function socketBase(dir = tmpdir(), asRoot = runningAsRoot()): string {
+  if (!asRoot) return dir;
+  try {
+    if ((statSync(dir).mode & 0o001) !== 0) return dir;
+  } catch {
+    // an unreadable or missing TMPDIR: /tmp below
+  }
+  return '/tmp';
 }
 
 export function readState(paths: LocalClusterPaths): LocalClusterState | undefined {
