@@ -14,7 +14,7 @@ import type { EnvironmentStore } from './environment-store';
 import { isErrorPayload } from './failures';
 import type { PglcCli } from './pglc-cli';
 import { readSettings } from './settings';
-import { formatAge, formatBytes } from './views/backups-tree';
+import { formatAge, formatBytes } from './format';
 
 export const FOCUS_BACKUPS_COMMAND = 'pglc.backups.focus';
 const REFRESH_MS = 10 * 60_000;

@@ -7,7 +7,8 @@
 import type { BackupSummary } from '../../protocol/index';
 import { expectedFailure } from '../failures';
 import { cancelledByUser } from '../operations';
-import { formatAge, formatBytes, LOCATION_TEXT } from '../views/backups-tree';
+import { LOCATION_TEXT } from '../views/backups-tree';
+import { formatAge, formatBytes } from '../format';
 import { activeEnvironment } from './command-args';
 import type { CommandContext } from './command-definition';
 

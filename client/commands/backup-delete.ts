@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { BackupDeleteResult } from '../../protocol/index';
 import { cancelledByUser, runOperation } from '../operations';
-import { formatAge, formatBytes, LOCATION_TEXT } from '../views/backups-tree';
+import { LOCATION_TEXT } from '../views/backups-tree';
+import { formatAge, formatBytes } from '../format';
 import { reloadBackups, targetBackup, type BackupTarget } from './backup-args';
 import { activeEnvironment } from './command-args';
 import { defineCommand } from './command-definition';

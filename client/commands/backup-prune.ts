@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { BackupPruneResult } from '../../protocol/index';
 import { cancelledByUser, runOperation } from '../operations';
-import { formatBytes } from '../views/backups-tree';
+import { formatBytes } from '../format';
 import { reloadBackups } from './backup-args';
 import { activeEnvironment, plural } from './command-args';
 import { defineCommand } from './command-definition';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { BackupVerifyResult } from '../../protocol/index';
 import { runOperation } from '../operations';
-import { formatBytes } from '../views/backups-tree';
+import { formatBytes } from '../format';
 import { reloadBackups, targetBackup } from './backup-args';
 import { activeEnvironment } from './command-args';
 import type { CommandContext } from './command-definition';

@@ -10,6 +10,7 @@ import type { EnvironmentSummary, ErrorPayload } from '../../protocol/index';
 import type { ConnectionState, EnvironmentStore } from '../environment-store';
 import { hasPassword } from '../passwords';
 import type { RefreshableTree } from './empty-tree-provider';
+import { formatBytes } from '../format';
 
 export interface EnvironmentNode {
   kind: 'environment';
@@ -31,15 +32,6 @@ export interface EnvironmentsProblemNode {
 
 export type EnvironmentsTreeNode = EnvironmentNode | ConnectionNode | EnvironmentsProblemNode;
 
-function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(n < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
-}
 
 export function environmentTreeItem(node: EnvironmentsTreeNode): vscode.TreeItem {
   if (node.kind === 'environments-problem') {

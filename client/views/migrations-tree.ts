@@ -13,6 +13,7 @@ import { EditorCommands } from '../../protocol/lsp';
 import type { MigrationStatusSnapshot, MigrationStatusStore } from '../migration-status';
 import { failureActions } from '../failures';
 import type { RefreshableTree } from './empty-tree-provider';
+import { formatDuration } from '../format';
 
 export interface MigrationNode {
   kind: 'migration';
@@ -74,9 +75,6 @@ export function migrationNodes(snapshot: MigrationStatusSnapshot | undefined): M
   }));
 }
 
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
 
 function migrationTooltip(node: MigrationNode): vscode.MarkdownString {
   const r = node.row;
