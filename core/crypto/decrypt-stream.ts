@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import type { BackupKey } from './backup-key';
 import { wrongKey } from './backup-key';
 import { HEADER_BYTES, TAG_BYTES, chunkNonce, corrupt, decodeHeader, type ChunkedHeader } from './chunked-format';
+import { recordBuffer, type RecordBuffer } from './record-buffer';
 
 export interface DecryptOptions {
   /** For messages: "dump.pgcustom.zst.enc of backup prod-shop-…". */
@@ -27,9 +28,7 @@ export function createDecryptStream(key: BackupKey, opts: DecryptOptions = {}): 
   let headerFill = 0;
   let header: Buffer | undefined;
   let parsed: ChunkedHeader | undefined;
-  let record = 0;
-  let pending = Buffer.alloc(0);
-  let fill = 0;
+  let records: RecordBuffer | undefined;
   let index = 0;
 
   const open = (sealed: Buffer, last: boolean): Buffer => {
@@ -68,21 +67,11 @@ export function createDecryptStream(key: BackupKey, opts: DecryptOptions = {}): 
           parsed = decodeHeader(headerBuf, file);
           if (parsed.keyId !== key.keyId) throw wrongKey(parsed.keyId, key.keyId, `Could not decrypt ${file}`);
           header = headerBuf;
-          record = parsed.chunkSize + TAG_BYTES;
-          pending = Buffer.allocUnsafe(record);
+          records = recordBuffer(parsed.chunkSize + TAG_BYTES);
           opts.onHeader?.(parsed);
         }
-        while (off < data.length) {
-          if (fill === record) {
-            // More bytes follow, so this full record cannot be the last chunk.
-            this.push(open(pending, false));
-            fill = 0;
-          }
-          const n = Math.min(record - fill, data.length - off);
-          data.copy(pending, fill, off, off + n);
-          fill += n;
-          off += n;
-        }
+        // A full record is released only when more bytes follow, so it cannot be the last chunk.
+        records!.append(data, off, (r) => this.push(open(r, false)));
         done();
       } catch (e) {
         done(e as Error);
@@ -91,10 +80,11 @@ export function createDecryptStream(key: BackupKey, opts: DecryptOptions = {}): 
     flush(done) {
       try {
         if (!header) throw corrupt(file, headerFill === 0 ? 'it is empty' : 'it is shorter than the 32-byte header of an encrypted file');
-        if (fill < TAG_BYTES) {
-          throw corrupt(file, `it ends inside chunk #${index} (${fill} of at least ${TAG_BYTES} bytes): the file is truncated`, { chunk: index });
+        const last = records!.rest();
+        if (last.length < TAG_BYTES) {
+          throw corrupt(file, `it ends inside chunk #${index} (${last.length} of at least ${TAG_BYTES} bytes): the file is truncated`, { chunk: index });
         }
-        this.push(open(pending.subarray(0, fill), true));
+        this.push(open(last, true));
         done();
       } catch (e) {
         done(e as Error);

@@ -7,6 +7,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { BackupKey } from './backup-key';
 import { DEFAULT_CHUNK_SIZE, MAX_CHUNKS, NONCE_PREFIX_BYTES, checkChunkSize, chunkNonce, encodeHeader } from './chunked-format';
+import { recordBuffer } from './record-buffer';
 
 /**
  * A Transform that encrypts everything written to it.
@@ -17,8 +18,7 @@ export function createEncryptStream(key: BackupKey, opts: { chunkSize?: number; 
   checkChunkSize(chunkSize);
   const noncePrefix = opts.noncePrefix ?? randomBytes(NONCE_PREFIX_BYTES);
   const header = encodeHeader({ chunkSize, keyId: key.keyId, noncePrefix });
-  const pending = Buffer.allocUnsafe(chunkSize);
-  let fill = 0;
+  const records = recordBuffer(chunkSize);
   let index = 0;
   let headerSent = false;
 
@@ -38,17 +38,9 @@ export function createEncryptStream(key: BackupKey, opts: { chunkSize?: number; 
           this.push(header);
           headerSent = true;
         }
-        let off = 0;
-        while (off < data.length) {
-          if (fill === chunkSize) {
-            for (const b of seal(pending, false)) this.push(b);
-            fill = 0;
-          }
-          const n = Math.min(chunkSize - fill, data.length - off);
-          data.copy(pending, fill, off, off + n);
-          fill += n;
-          off += n;
-        }
+        records.append(data, 0, (record) => {
+          for (const b of seal(record, false)) this.push(b);
+        });
         done();
       } catch (e) {
         done(e as Error);
@@ -57,7 +49,7 @@ export function createEncryptStream(key: BackupKey, opts: { chunkSize?: number; 
     flush(done) {
       try {
         if (!headerSent) this.push(header);
-        for (const b of seal(pending.subarray(0, fill), true)) this.push(b);
+        for (const b of seal(records.rest(), true)) this.push(b);
         done();
       } catch (e) {
         done(e as Error);
