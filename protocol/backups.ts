@@ -36,6 +36,8 @@ export interface BackupManifest {
   name?: string;
   tags: BackupTag[];
   environment: string;
+  /** The environment was protected (production) when it was backed up: its data leaves it only anonymized. */
+  protected?: boolean;
   database: string;
   /** host:port/database, never a password. */
   source: string;

@@ -147,6 +147,7 @@ export async function createBackup(opened: OpenedEnvironment, opts: CreateBackup
       ...(opts.name ? { name: opts.name } : {}),
       tags,
       environment: env.name,
+      ...(env.protected ? { protected: true } : {}),
       database: target.database,
       source: describeTarget(target),
       serverVersion: server.text,

@@ -10,12 +10,13 @@ import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:p
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { PglcError } from '../errors';
 import type { OperationContext } from '../operation-context';
-import type { BackupConfig, BackupRetention, EnvironmentConfig, LintConfig, ProjectConfig } from './project-config';
+import type { BackupConfig, BackupRetention, EnvironmentConfig, LintConfig, ProjectConfig, RestoreConfig } from './project-config';
 import { closestName } from './closest-name';
 import { effectiveEnv, type EnvVars } from './dotenv';
 
 export const CONFIG_FILE = 'pglc.toml';
 export const DEFAULT_MIGRATIONS_DIR = 'pglc/migrations';
+export const DEFAULT_ANONYMIZE_RULES = 'pglc/anonymize.yaml';
 export const DEFAULT_MIGRATION_TABLE = '_pglc_migrations';
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 60;
 
@@ -76,7 +77,7 @@ interface ParseState {
 }
 
 const KNOWN: Record<string, readonly string[]> = {
-  '': ['project', 'environments', 'backup', 'lint'],
+  '': ['project', 'environments', 'backup', 'lint', 'restore'],
   project: ['name', 'migrations', 'migration_table', 'lock_timeout', 'default_env'],
   environment: ['url', 'database', 'protected', 'color'],
   backup: ['storage', 'path', 'encrypt', 'retention', 's3', 'notify', 'pre_migration'],
@@ -84,6 +85,7 @@ const KNOWN: Record<string, readonly string[]> = {
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
   'backup.notify': ['command', 'webhook'],
   lint: ['assume_in_transaction', 'rules', 'exclude', 'postgres_version'],
+  restore: ['keep_old_days', 'anonymize_rules'],
 };
 
 const LINT_LEVELS = ['off', 'info', 'warning', 'error'] as const;
@@ -118,6 +120,7 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
   const envs = optTable(st, doc, 'environments');
   const backupT = optTable(st, doc, 'backup');
   const lintT = optTable(st, doc, 'lint');
+  const restoreT = optTable(st, doc, 'restore');
 
   // [project]
   if (project) checkKeys(st, project, KNOWN.project ?? [], 'project');
@@ -246,6 +249,12 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
   const pgVersion = optNumber(st, lintT, 'lint', 'postgres_version', { min: 9, integer: true });
   if (pgVersion !== undefined) lint.postgresVersion = pgVersion;
 
+  // [restore]
+  if (restoreT) checkKeys(st, restoreT, KNOWN.restore ?? [], 'restore');
+  const restore: RestoreConfig = { anonymizeRules: optString(st, restoreT, 'restore', 'anonymize_rules', { nonEmpty: true }) ?? DEFAULT_ANONYMIZE_RULES };
+  const keepOld = optNumber(st, restoreT, 'restore', 'keep_old_days', { min: 0, integer: true });
+  if (keepOld !== undefined) restore.keepOldDays = keepOld;
+
   const config: ProjectConfig = {
     root: opts.root,
     file: opts.file,
@@ -257,6 +266,7 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
     defaultEnvironment,
     backup,
     lint,
+    restore,
   };
   applyOverrides(config, opts.env);
   return config;

@@ -43,6 +43,13 @@ export interface BackupConfig {
   notify?: { command?: string[]; webhook?: string };
 }
 
+export interface RestoreConfig {
+  /** Replaced databases older than this many days are dropped by the next restore (unset: kept until dropped). */
+  keepOldDays?: number;
+  /** Anonymization rules (relative to the project root), default pglc/anonymize.yaml. */
+  anonymizeRules: string;
+}
+
 export interface ProjectConfig {
   /** Absolute directory holding pglc.toml. */
   root: string;
@@ -60,4 +67,5 @@ export interface ProjectConfig {
   defaultEnvironment: string;
   backup: BackupConfig;
   lint: LintConfig;
+  restore: RestoreConfig;
 }

@@ -23,6 +23,7 @@ export function testProject(root: string, overrides: Partial<ProjectConfig> = {}
     defaultEnvironment: 'local',
     backup: { storage: 'local', path: 'backups', encrypt: false, retention: {}, preMigration: 'protected' },
     lint: { assumeInTransaction: true, rules: {}, exclude: [] },
+    restore: { anonymizeRules: 'pglc/anonymize.yaml' },
     ...overrides,
   };
 }

@@ -133,6 +133,7 @@ test('pglc backup prune --dry-run prints what would go and why; prune deletes it
     environments: { local: { name: 'local', protected: false } }, defaultEnvironment: 'local',
     backup: { storage: 's3' as const, path: 'backups', encrypt: false, preMigration: 'protected' as const, retention: {}, s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'cli', forcePathStyle: true } },
     lint: { assumeInTransaction: true, rules: {}, exclude: [] },
+    restore: { anonymizeRules: 'pglc/anonymize.yaml' },
   };
   const stores = openStores(project, s3.env);
   t.after(() => stores.close());
