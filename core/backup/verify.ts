@@ -14,14 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupManifest, BackupVerifyResult } from '../../protocol/index';
 import type { ProjectConfig } from '../config/project-config';
-import { withConnection, type DbClient } from '../db/connect';
+import { withConnection } from '../db/connect';
 import type { ConnectionTarget } from '../db/connection-target';
 import { ensureLocalCluster } from '../db/local-cluster';
 import { serverVersion } from '../db/server-info';
 import { requireClientTool } from '../db/tool-check';
 import { PglcError, isPglcError, throwIfAborted } from '../errors';
 import { note, nowOf, progress, type OperationContext } from '../operation-context';
-import { quoteIdent, quoteQualified } from '../sql/quote';
+import { quoteIdent } from '../sql/quote';
+import { compareWithManifest } from './compare-with-manifest';
 import { requireBackupKey } from '../crypto/backup-key';
 import type { LocalStore } from '../storage/local-store';
 import { findZstd } from './compression';
@@ -212,42 +213,6 @@ async function deepCheck(project: ProjectConfig, rc: ReadContext, opts: VerifyOp
     await rm(work, { recursive: true, force: true });
     await withConnection(admin, { applicationName: 'pglc verify' }, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(scratch)} WITH (FORCE)`)).catch(() => undefined);
   }
-}
-
-/** Tables present and row counts equal to the manifest's (where it recorded them). */
-async function compareWithManifest(
-  c: DbClient,
-  manifest: BackupManifest,
-): Promise<{ tables: number; rows: number; largeObjects?: number }> {
-  const problems: string[] = [];
-  let rows = 0;
-  for (const t of manifest.tables) {
-    const exists = await c.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [quoteQualified(t.schema, t.name)]);
-    if (!exists.rows[0]?.ok) {
-      problems.push(`${t.schema}.${t.name} is missing`);
-      continue;
-    }
-    if (t.rows === undefined) continue;
-    const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${quoteQualified(t.schema, t.name)}`);
-    const n = Number(r.rows[0]?.n);
-    if (n !== t.rows) problems.push(`${t.schema}.${t.name} has ${n} rows, the manifest ${t.rows}`);
-    else rows++;
-  }
-  let largeObjects: number | undefined;
-  if (manifest.largeObjects !== undefined) {
-    const r = await c.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_largeobject_metadata');
-    largeObjects = Number(r.rows[0]?.n);
-    if (largeObjects !== manifest.largeObjects) problems.push(`${largeObjects} large objects restored, the manifest records ${manifest.largeObjects}`);
-  }
-  if (problems.length) {
-    throw new PglcError('backup-verify-failed', {
-      what: `Backup ${manifest.id} does not restore to what was dumped`,
-      why: problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : ''),
-      fix: 'Do not rely on this backup: create a new one, and check pg_dump\'s messages and permissions on the tables.',
-      details: { id: manifest.id, problems },
-    });
-  }
-  return { tables: manifest.tables.length, rows, ...(largeObjects !== undefined ? { largeObjects } : {}) };
 }
 
 /** "15.18" → 15; "9.6.24" → 9. */
