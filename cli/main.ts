@@ -15,19 +15,25 @@ function buildProgram(onRun: (p: Promise<number>) => void): Command {
     .description('Postgres Lifecycle — migrations, backups, restores and more for PostgreSQL')
     .version(version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  const parents = new Map<string, Command>();
+    .exitOverride()
+    // Options after a subcommand's name are the subcommand's own, even where its parent is a
+    // command too (`pglc restore undo --json`).
+    .enablePositionalOptions();
+  // Keyed by path: a command can also be the parent of others (`restore` and `restore undo`).
+  const byPath = new Map<string, Command>();
   for (const def of commands) {
     let parent = program;
-    for (const word of def.path.slice(0, -1)) {
-      let child = parents.get(word);
+    def.path.slice(0, -1).forEach((word, i) => {
+      const key = def.path.slice(0, i + 1).join(' ');
+      let child = byPath.get(key);
       if (!child) {
         child = parent.command(word).description(groups[word] ?? '').exitOverride();
-        parents.set(word, child);
+        byPath.set(key, child);
       }
       parent = child;
-    }
+    });
     const cmd = parent.command(def.path[def.path.length - 1]!).description(def.summary).exitOverride();
+    byPath.set(def.path.join(' '), cmd);
     def.configure?.(cmd);
     addCommonOptions(cmd, def.usesEnvironment !== false);
     if (def.help) cmd.addHelpText('after', `\n${def.help}`);

@@ -5,3 +5,6 @@ export * from './environments';
 export * from './lsp';
 export * from './backups';
 export * from './settings';
+export * from './restore';
+export * from './anonymize';
+export * from './webview';

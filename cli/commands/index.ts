@@ -28,6 +28,11 @@ import backupScheduleRun from './backup-schedule-run';
 import backupStatus from './backup-status';
 import backupStorageSet from './backup-storage-set';
 import backupConfig from './backup-config';
+import restore from './restore';
+import restoreUndo from './restore-undo';
+import restoreOld from './restore-old';
+import restoreDropOld from './restore-drop-old';
+import dataAnonymize from './data-anonymize';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -58,6 +63,11 @@ export const commands: CommandDefinition<any>[] = [
   backupStatus,
   backupStorageSet,
   backupConfig,
+  restore,
+  restoreUndo,
+  restoreOld,
+  restoreDropOld,
+  dataAnonymize,
 ];
 
 export const groups: Record<string, string> = {
@@ -65,4 +75,5 @@ export const groups: Record<string, string> = {
   env: 'Environments from pglc.toml',
   backup: 'Backups: create, verify, store locally and on S3, retain, schedule',
   storage: 'Where backups are stored',
+  data: 'Data: anonymize personal data',
 };

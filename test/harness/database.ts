@@ -21,6 +21,8 @@ export interface TestDatabase {
   target: ConnectionTarget;
   /** A connected client for assertions; closed by drop(). */
   query<T extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  /** Closes the assertion client (before an operation that closes the database's sessions). */
+  close(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -52,6 +54,10 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
         await client.connect();
       }
       return client.query(sql, params as unknown[]);
+    },
+    async close() {
+      await client?.end().catch(() => undefined);
+      client = undefined;
     },
     async drop() {
       await client?.end().catch(() => undefined);

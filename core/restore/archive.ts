@@ -1,0 +1,190 @@
+// A backup made ready for pg_restore: every stored file read once — size and SHA-256 against the
+// manifest, every AES-256-GCM chunk authenticated, decompressed — into a private work folder as
+// what pg_dump wrote (a custom archive file, a directory archive, or a plain SQL file), then its
+// table of contents listed by pg_restore. That single read is the restore's verification: a
+// damaged or wrongly keyed backup fails here, before the target is looked at.
+// Invariants: the work folder is private (0700) and always removed by cleanup(); a materialized
+// archive is complete and checked or it does not exist; there must be room for it first.
+
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { BackupManifest } from '../../protocol/index';
+import { PglcError, throwIfAborted } from '../errors';
+import type { FoundTool } from '../db/tool-check';
+import { materializeDirectory, readProgress, streamFile, type ReadContext } from '../backup/restore-into';
+import { offlineToolEnv } from '../backup/pg-tool-env';
+import { spawnTool } from '../backup/pg-dump-process';
+import { PLAIN_DUMP_TRAILER } from '../backup/tool-sinks';
+import { formatBytes } from '../backup/progress-format';
+import { claimWorkDir } from './work-dir';
+import { open, readdir, stat } from 'node:fs/promises';
+
+export interface TocEntry {
+  /** pg_dump's dump id (first column). */
+  id: number;
+  /** e.g. `TABLE`, `TABLE DATA`, `FK CONSTRAINT`, `SEQUENCE SET`. */
+  type: string;
+  /** Schema, or `-` for objects outside schemas. */
+  schema: string;
+  /** The rest of the line after the schema: the tag (name) and the owner. */
+  rest: string;
+  /** The line as pg_restore --list printed it (a use-list takes these lines). */
+  line: string;
+}
+
+export interface MaterializedArchive {
+  format: BackupManifest['format'];
+  /** The custom archive file, the directory archive, or the plain SQL file. */
+  path: string;
+  /** Entries of the table of contents (empty for plain dumps). */
+  toc: TocEntry[];
+  /** Bytes written (what pg_dump produced). */
+  bytes: number;
+  workDir: string;
+  checks: string[];
+  cleanup(): Promise<void>;
+}
+
+/** TOC entry types, longest first so `TABLE DATA` is not read as `TABLE`. */
+const TOC_TYPES = [
+  'MATERIALIZED VIEW DATA', 'SEQUENCE OWNED BY', 'MATERIALIZED VIEW', 'DEFAULT ACL', 'FK CONSTRAINT', 'SEQUENCE SET', 'TABLE ATTACH',
+  'INDEX ATTACH', 'EVENT TRIGGER', 'LARGE OBJECT', 'TEXT SEARCH CONFIGURATION', 'TEXT SEARCH DICTIONARY', 'TEXT SEARCH PARSER',
+  'TEXT SEARCH TEMPLATE', 'FOREIGN DATA WRAPPER', 'FOREIGN SERVER', 'FOREIGN TABLE', 'USER MAPPING', 'PUBLICATION TABLE',
+  'PUBLICATION TABLES IN SCHEMA', 'OPERATOR CLASS', 'OPERATOR FAMILY', 'TABLE DATA', 'BLOB METADATA', 'ACCESS METHOD',
+  'SHELL TYPE', 'ROW SECURITY', 'PROCEDURAL LANGUAGE', 'STATISTICS DATA', 'CONSTRAINT', 'EXTENSION', 'SEQUENCE', 'FUNCTION',
+  'PROCEDURE', 'AGGREGATE', 'OPERATOR', 'TRIGGER', 'POLICY', 'SCHEMA', 'COMMENT', 'DEFAULT', 'DOMAIN', 'INDEX', 'TABLE', 'TYPE',
+  'VIEW', 'RULE', 'CAST', 'COLLATION', 'CONVERSION', 'PUBLICATION', 'SUBSCRIPTION', 'TRANSFORM', 'STATISTICS', 'BLOBS', 'BLOB',
+  'ACL', 'DATABASE', 'ENCODING', 'STDSTRINGS', 'SEARCHPATH',
+];
+
+/**
+ * Entries of `pg_restore --list` output (comment lines skipped).
+ * @example parseToc('218; 1259 16427 TABLE public users app\n')[0] // { id: 218, type: 'TABLE', schema: 'public', rest: 'users app', … }
+ */
+export function parseToc(listing: string): TocEntry[] {
+  const out: TocEntry[] = [];
+  for (const line of listing.split('\n')) {
+    const m = /^(\d+);\s+\d+\s+\d+\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const body = m[2]!;
+    const type = TOC_TYPES.find((t) => body === t || body.startsWith(`${t} `));
+    if (!type) continue;
+    const after = body.slice(type.length + 1);
+    const sp = after.indexOf(' ');
+    out.push({ id: Number(m[1]), type, schema: sp < 0 ? after : after.slice(0, sp), rest: sp < 0 ? '' : after.slice(sp + 1), line });
+  }
+  return out;
+}
+
+/** Whether a TOC entry is the one of table `schema.name` (its tag starts with the name). */
+export function tocNames(entry: TocEntry, schema: string, name: string): boolean {
+  return entry.schema === schema && (entry.rest === name || entry.rest.startsWith(`${name} `));
+}
+
+/**
+ * Reads the backup once into `workRoot` (checked, decrypted, decompressed) and lists it.
+ * @example const archive = await materializeBackup(rc, '/project/.pglc/tmp', pgRestore); try { … } finally { await archive.cleanup(); }
+ */
+export async function materializeBackup(rc: ReadContext, workRoot: string, pgRestore: FoundTool): Promise<MaterializedArchive> {
+  const { manifest, ctx } = rc;
+  await mkdir(workRoot, { recursive: true, mode: 0o700 });
+  await requireSpace(workRoot, neededBytes(manifest));
+  const workDir = await mkdtemp(join(workRoot, 'restore-'));
+  const cleanup = () => rm(workDir, { recursive: true, force: true });
+  try {
+    await claimWorkDir(workDir);
+    const onDelta = readProgress(ctx, manifest.totalSize, `Reading and checking ${manifest.id}`);
+    const checks = [`size and SHA-256 of ${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'} match the manifest`];
+    if (manifest.encryption.algorithm !== 'none') checks.push(`every AES-256-GCM chunk authenticated (key id ${manifest.encryption.keyId})`);
+    if (manifest.compression.algorithm !== 'none') checks.push(`${manifest.compression.algorithm} streams decompress to their end`);
+    let path: string;
+    if (manifest.format === 'directory') {
+      path = join(workDir, 'archive');
+      await materializeDirectory(rc, path, undefined, onDelta);
+    } else {
+      path = join(workDir, manifest.format === 'custom' ? 'archive.dump' : 'dump.sql');
+      await streamFile(rc, manifest.files[0]!, createWriteStream(path, { mode: 0o600 }), onDelta);
+    }
+    throwIfAborted(ctx.signal, 'The restore');
+    const bytes = await sizeOf(path);
+    let toc: TocEntry[] = [];
+    if (manifest.format === 'plain') {
+      if (!(await endsWith(path, PLAIN_DUMP_TRAILER))) {
+        throw new PglcError('backup-corrupt', {
+          what: `Backup ${manifest.id}: the SQL dump is incomplete`,
+          why: `it does not end with pg_dump's "${PLAIN_DUMP_TRAILER}" line`,
+          fix: 'Use another backup; nothing was changed.',
+          details: { id: manifest.id },
+        });
+      }
+      checks.push('the SQL dump ends with pg_dump\'s completion line');
+    } else {
+      toc = await listArchive(path, manifest, pgRestore, ctx.env);
+      checks.push(`pg_restore --list reads the archive (${toc.length} entries)`);
+    }
+    return { format: manifest.format, path, toc, bytes, workDir, checks, cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** `pg_restore --list` of a materialized archive, parsed. */
+export async function listArchive(path: string, manifest: BackupManifest, pgRestore: FoundTool, vars: Readonly<Record<string, string | undefined>>): Promise<TocEntry[]> {
+  const run = spawnTool(pgRestore.path, ['--list', `--format=${manifest.format}`, path], { env: offlineToolEnv(vars), stdio: ['ignore', 'pipe', 'pipe'] });
+  let list = '';
+  run.child.stdout!.setEncoding('utf8').on('data', (d: string) => (list += d));
+  const status = await run.exited;
+  const toc = parseToc(list);
+  if (status.code !== 0 || toc.length === 0) {
+    throw new PglcError('backup-corrupt', {
+      what: `Backup ${manifest.id}: pg_restore cannot read the archive`,
+      why: run.errorLines().join(' / ') || `pg_restore --list exited with code ${status.code} and listed ${toc.length} entries`,
+      fix: 'Use another backup; nothing was changed.',
+      details: { id: manifest.id },
+    });
+  }
+  return toc;
+}
+
+/** What the materialized archive needs: pg_dump's bytes when recorded, else a generous guess. */
+function neededBytes(m: BackupManifest): number {
+  const raw = m.files.reduce((s, f) => s + (f.rawSize ?? 0), 0);
+  return raw > 0 ? raw : m.totalSize * (m.compression.algorithm === 'none' ? 1 : 5);
+}
+
+async function requireSpace(dir: string, bytes: number): Promise<void> {
+  const s = await statfs(dir).catch(() => undefined);
+  if (!s) return;
+  const free = Number(s.bavail) * Number(s.bsize);
+  if (free < bytes * 1.05 + 64 * 1024 * 1024) {
+    throw new PglcError('restore-not-possible', {
+      what: 'Not enough free disk space to prepare the restore',
+      why: `the backup unpacks to about ${formatBytes(bytes)} in ${dir}, which has ${formatBytes(free)} free`,
+      fix: 'Free some space there (or point PGLC_RESTORE_TMPDIR at a larger disk) and run it again; nothing was changed.',
+      details: { needed: bytes, free },
+    });
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const st = await stat(path);
+  if (!st.isDirectory()) return st.size;
+  let total = 0;
+  for (const e of await readdir(path)) total += await sizeOf(join(path, e));
+  return total;
+}
+
+async function endsWith(path: string, text: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const n = Math.min(size, 512);
+    const buf = Buffer.alloc(n);
+    await fh.read(buf, 0, n, size - n);
+    return buf.toString('utf8').includes(text);
+  } finally {
+    await fh.close();
+  }
+}
