@@ -124,3 +124,12 @@ export function newestFirst<T extends IdEntry>(entries: readonly T[]): T[] {
   };
   return [...entries].sort((a, b) => time(b) - time(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
+
+/**
+ * For `latest` with an environment: only that environment's backups count; backups tagged with
+ * one of `skipTags` do not count either (a restore's `latest` is not its own pre-restore backup).
+ */
+export function scopeLatest<T extends { manifest?: { environment: string; tags?: string[] } }>(entries: T[], ref: string, environment?: string, skipTags: string[] = []): T[] {
+  if (ref !== 'latest') return entries;
+  return entries.filter((e) => (!environment || e.manifest?.environment === environment) && !(e.manifest?.tags ?? []).some((t) => skipTags.includes(t)));
+}

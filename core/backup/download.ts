@@ -6,8 +6,8 @@
 import type { BackupTransferResult } from '../../protocol/index';
 import type { OperationContext } from '../operation-context';
 import { requireRemote, type BackupStores } from '../storage/open-stores';
-import { resolveBackupId } from './backup-id';
-import { copyBackup, scopeLatest, type CopyOptions } from './upload';
+import { resolveBackupId, scopeLatest } from './backup-id';
+import { copyBackup, type CopyOptions } from './upload';
 
 /**
  * Downloads backup `ref` (an id, a unique id prefix, or `latest` of the remote store).

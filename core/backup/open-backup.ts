@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config/project-config';
 import { PglcError } from '../errors';
 import { createLocalStore, type LocalStore } from '../storage/local-store';
 import type { StoredEntry } from '../storage/backup-store';
-import { resolveBackupId } from './backup-id';
+import { resolveBackupId, scopeLatest } from './backup-id';
 
 /**
  * The entry `ref` names in the project's local store (complete or a leftover); `latest` is the
@@ -17,11 +17,11 @@ import { resolveBackupId } from './backup-id';
 export async function findLocalBackup(
   project: ProjectConfig,
   ref: string,
-  opts: { environment?: string; signal?: AbortSignal } = {},
+  opts: { environment?: string; skipTags?: string[]; signal?: AbortSignal } = {},
 ): Promise<{ store: LocalStore; entry: StoredEntry }> {
   const store = createLocalStore(project.root, project.backup.path);
   const entries = await store.list(opts.signal);
-  const candidates = ref === 'latest' && opts.environment ? entries.filter((e) => e.manifest?.environment === opts.environment) : entries;
+  const candidates = scopeLatest(entries, ref, opts.environment, opts.skipTags);
   const where = `The local backup folder ${store.describe()}${ref === 'latest' && opts.environment ? ` (environment ${opts.environment})` : ''}`;
   const id = resolveBackupId(candidates, ref, where);
   return { store, entry: entries.find((e) => e.id === id)! };
@@ -37,7 +37,7 @@ export async function findLocalBackup(
 export async function openLocalBackup(
   project: ProjectConfig,
   ref: string,
-  opts: { environment?: string; signal?: AbortSignal } = {},
+  opts: { environment?: string; skipTags?: string[]; signal?: AbortSignal } = {},
 ): Promise<{ store: LocalStore; manifest: BackupManifest; complete: boolean }> {
   const { store, entry } = await findLocalBackup(project, ref, opts);
   const manifest = entry.manifest ?? (await store.readManifestFile(entry.id));

@@ -17,7 +17,7 @@ import type { BackupStores } from '../storage/open-stores';
 import { requireRemote } from '../storage/open-stores';
 import { isTransientS3Error } from '../storage/s3-errors';
 import type { S3BackupStore } from '../storage/s3-store';
-import { resolveBackupId } from './backup-id';
+import { resolveBackupId, scopeLatest } from './backup-id';
 
 export interface CopyOptions {
   /** Attempts per file (whole-file retries on transient faults). Default 3. */
@@ -128,10 +128,6 @@ export async function copyBackup(
   }
 }
 
-/** For `latest` with an environment: only that environment's backups count. */
-export function scopeLatest<T extends { manifest?: { environment: string } }>(entries: T[], ref: string, environment?: string): T[] {
-  return ref === 'latest' && environment ? entries.filter((e) => e.manifest?.environment === environment) : entries;
-}
 
 /** Same file names, sizes and SHA-256 (the id is the same by construction). */
 export function sameFiles(a: BackupManifest, b: BackupManifest): boolean {

@@ -73,7 +73,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
     }
     if (p.state.shell) warnings.push(...(await applyDatabaseShell(admin, name, p.state.shell, { comment: false })));
     else await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} TO PUBLIC`);
-    return { name, tables: verified.tables, rows: p.mode === 'full' ? verified.rowsCompared || verified.rows : 0, checks: verified.checks, warnings, ...(anonymized ? { anonymized } : {}) };
+    return { name, tables: verified.tables, rows: p.mode === 'full' ? verified.rows : 0, checks: verified.checks, warnings, ...(anonymized ? { anonymized } : {}) };
   } catch (e) {
     await dropMarkedDatabase(admin, name).catch((d: Error) => note(c, `The unfinished copy ${name} could not be dropped (${d.message}); the next restore drops it.`, 'warn'));
     throw e;

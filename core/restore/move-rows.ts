@@ -39,7 +39,7 @@ export interface MoveResult {
  * Replaces the rows of `tables` in `target` with those in `scratch`, in one transaction.
  * @example await moveRows(scratchClient, targetClient, [{ schema: 'public', name: 'users' }], ctx);
  */
-export async function moveRows(scratch: DbClient, target: DbClient, tables: MoveTable[], ctx: OperationContext): Promise<MoveResult> {
+export async function moveRows(scratch: DbClient, target: DbClient, tables: MoveTable[], ctx: OperationContext, opts: { expectedRows?: number } = {}): Promise<MoveResult> {
   const warnings: string[] = [];
   // Plan every table's columns before the transaction, so a mismatch stops with nothing touched.
   const plans: { table: MoveTable; columns: string[] }[] = [];
@@ -82,6 +82,13 @@ export async function moveRows(scratch: DbClient, target: DbClient, tables: Move
       sequences += await advanceSequences(target, table);
     }
     for (const { table } of ordered) await target.query(`ALTER TABLE ${quoteQualified(table.schema, table.name)} ENABLE TRIGGER USER`);
+    if (opts.expectedRows !== undefined && rows !== opts.expectedRows) {
+      throw new PglcError('restore-failed', {
+        what: 'The rows copied into the target do not add up',
+        why: `${rows} rows were copied, the checked scratch copy has ${opts.expectedRows}`,
+        fix: 'Nothing was changed (the transaction rolled back). Report this, with `pglc backup verify --deep` of the backup.',
+      });
+    }
     await target.query('COMMIT');
   } catch (e) {
     await target.query('ROLLBACK').catch(() => undefined);
@@ -116,9 +123,9 @@ async function columnsOf(c: Pick<DbClient, 'query'>, t: MoveTable): Promise<Colu
 
 /** Referenced tables before referencing ones (within the moved set; cycles keep their order). */
 async function parentsFirst<T extends { table: MoveTable }>(c: Pick<DbClient, 'query'>, plans: T[]): Promise<T[]> {
-  const key = (t: MoveTable) => quoteQualified(t.schema, t.name);
-  const r = await c.query<{ child: string; parent: string }>(
-    `SELECT format('%I.%I', cn.nspname, cc.relname) AS child, format('%I.%I', pn.nspname, pc.relname) AS parent
+  const key = (t: MoveTable) => JSON.stringify([t.schema, t.name]);
+  const r = await c.query<{ cs: string; cn: string; ps: string; pn: string }>(
+    `SELECT cn.nspname AS cs, cc.relname AS cn, pn.nspname AS ps, pc.relname AS pn
        FROM pg_constraint k
        JOIN pg_class cc ON cc.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = cc.relnamespace
        JOIN pg_class pc ON pc.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
@@ -127,8 +134,10 @@ async function parentsFirst<T extends { table: MoveTable }>(c: Pick<DbClient, 'q
   const inSet = new Set(plans.map((p) => key(p.table)));
   const parents = new Map<string, Set<string>>();
   for (const e of r.rows) {
-    if (!inSet.has(e.child) || !inSet.has(e.parent)) continue;
-    parents.set(e.child, (parents.get(e.child) ?? new Set()).add(e.parent));
+    const child = key({ schema: e.cs, name: e.cn });
+    const parent = key({ schema: e.ps, name: e.pn });
+    if (!inSet.has(child) || !inSet.has(parent)) continue;
+    parents.set(child, (parents.get(child) ?? new Set()).add(parent));
   }
   const out: T[] = [];
   const placed = new Set<string>();
@@ -161,8 +170,10 @@ async function advanceSequences(c: Pick<DbClient, 'query'>, table: MoveTable): P
   );
   for (const s of r.rows) {
     await c.query(
-      `SELECT setval($1::regclass, m) FROM (SELECT max(${quoteIdent(s.col)})::bigint AS m FROM ${quoteQualified(table.schema, table.name)}) x, pg_sequences q
-        WHERE format('%I.%I', q.schemaname, q.sequencename) = $1 AND x.m IS NOT NULL AND x.m > coalesce(q.last_value, q.start_value - 1)`,
+      `SELECT setval($1::text::regclass, x.m)
+         FROM (SELECT max(${quoteIdent(s.col)})::bigint AS m FROM ${quoteQualified(table.schema, table.name)}) x
+        WHERE x.m IS NOT NULL
+          AND x.m > coalesce((SELECT coalesce(q.last_value, q.start_value - 1) FROM pg_sequences q WHERE format('%I.%I', q.schemaname, q.sequencename) = $1::text), x.m - 1)`,
       [s.seq],
     );
   }

@@ -19,10 +19,9 @@ import { PglcError, isPglcError } from '../errors';
 import { note, nowOf, progress, type OperationContext } from '../operation-context';
 import { requireBackupKey } from '../crypto/backup-key';
 import { findZstd } from '../backup/compression';
-import { resolveBackupId } from '../backup/backup-id';
+import { resolveBackupId, scopeLatest } from '../backup/backup-id';
 import { openLocalBackup } from '../backup/open-backup';
 import { downloadBackup } from '../backup/download';
-import { scopeLatest } from '../backup/upload';
 import { majorOf } from '../backup/verify';
 import { selectTables, type TableFact } from '../backup/table-facts';
 import { openStores } from '../storage/open-stores';
@@ -185,6 +184,9 @@ export async function prepareRestore(
   }
 }
 
+/** `latest` is the newest backup that is not a restore's own safety copy (name those by id). */
+const LATEST_SKIPS = ['pre-restore'];
+
 async function findBackup(
   project: ProjectConfig,
   vars: Record<string, string | undefined>,
@@ -195,7 +197,7 @@ async function findBackup(
   const environment = opts.ref === 'latest' ? opts.source ?? targetEnv : undefined;
   let localError: PglcError | undefined;
   try {
-    const found = await openLocalBackup(project, opts.ref, { ...(environment ? { environment } : {}), signal: ctx.signal });
+    const found = await openLocalBackup(project, opts.ref, { ...(environment ? { environment } : {}), skipTags: LATEST_SKIPS, signal: ctx.signal });
     if (found.complete) return { store: found.store, manifest: found.manifest, location: 'local' };
     localError = new PglcError('backup-corrupt', {
       what: `The local copy of backup ${found.manifest.id} is damaged`,
@@ -212,7 +214,7 @@ async function findBackup(
   try {
     if (!stores.remote) throw localError;
     try {
-      id = resolveBackupId(scopeLatest(await stores.remote.list(ctx.signal), opts.ref, environment), opts.ref, stores.remote.describe());
+      id = resolveBackupId(scopeLatest(await stores.remote.list(ctx.signal), opts.ref, environment, LATEST_SKIPS), opts.ref, stores.remote.describe());
     } catch (e) {
       if (isPglcError(e) && e.code === 'backup-not-found') throw localError;
       throw e;

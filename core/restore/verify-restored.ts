@@ -44,14 +44,14 @@ export async function verifyRestored(
   manifest: BackupManifest,
   toc: TocEntry[],
   opts: { rows: boolean; tables?: BackupManifest['tables']; objects: boolean; signal?: AbortSignal },
-): Promise<{ checks: string[]; tables: number; rowsCompared: number; rows: number }> {
+): Promise<{ checks: string[]; tables: number; exactTables: number; rows: number; exact: boolean }> {
   const checks: string[] = [];
   const tables = opts.tables ?? manifest.tables;
-  let rowsCompared = 0;
+  let exactTables = 0;
   if (opts.rows) {
     const r = await compareWithManifest(c, manifest, { tables, largeObjects: !opts.tables, signal: opts.signal });
-    rowsCompared = r.rows;
-    checks.push(`${r.tables} table${r.tables === 1 ? '' : 's'} present${r.rows ? `, exact row counts of ${r.rows} match the backup` : ''}`);
+    exactTables = r.rows;
+    checks.push(`${r.tables} table${r.tables === 1 ? '' : 's'} present${r.rows ? `, exact row counts of ${r.rows === r.tables ? 'all' : r.rows} match the backup` : ''}`);
     if (r.largeObjects !== undefined) checks.push(`${r.largeObjects} large object${r.largeObjects === 1 ? '' : 's'} present`);
   } else {
     const missing: string[] = [];
@@ -75,7 +75,7 @@ export async function verifyRestored(
     if (total) checks.push(`${total} objects (${[...expected].map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ')}) match the backup's table of contents`);
   }
   const rows = tables.reduce((s, t) => s + (t.rows ?? t.rowEstimate), 0);
-  return { checks, tables: tables.length, rowsCompared, rows };
+  return { checks, tables: tables.length, exactTables, rows, exact: tables.every((t) => t.rows !== undefined) };
 }
 
 function mismatch(manifest: BackupManifest, problems: string[]): PglcError {
