@@ -32,8 +32,9 @@ export interface BuiltCopy {
  * @example const copy = await buildRestoredCopy(prepared, ctx); await swapInCopy(prepared, copy, ctx);
  */
 export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContext): Promise<BuiltCopy> {
-  const name = p.plan.swap!.newDatabase;
   const { admin, archive, manifest, opened } = p;
+  // The planned name, unless a run of the same second left a database under it.
+  const name = await unusedRestoreName(admin, p.target.database, 'restore', p.startedAt);
   const c = { ...ctx, env: p.vars };
   const copyTarget = { ...p.target, database: name };
   await createDatabase(admin, name, p.state.shell, { kind: 'restore', database: p.target.database, environment: opened.env.name, at: p.startedAt.toISOString(), backupId: manifest.id });

@@ -13,7 +13,7 @@ import { note, progress, type OperationContext } from '../operation-context';
 import { anonymizeDatabase } from '../anonymize/anonymize-database';
 import { prepareAnonymization } from '../anonymize/anonymize';
 import { tocNames } from './archive';
-import { createDatabase, dropMarkedDatabase } from './database-admin';
+import { createDatabase, dropMarkedDatabase, unusedRestoreName } from './database-admin';
 import { moveRows } from './move-rows';
 import type { PreparedRestore } from './prepare-restore';
 import { loadArchive } from './run-pg-restore';
@@ -32,8 +32,8 @@ export interface PartialOutcome {
  * @example const out = await partialRestore(prepared, ctx);
  */
 export async function partialRestore(p: PreparedRestore, ctx: OperationContext): Promise<PartialOutcome> {
-  const scratchName = p.plan.scratchDatabase!;
   const { admin, archive, manifest, opened } = p;
+  const scratchName = await unusedRestoreName(admin, p.target.database, 'scratch', p.startedAt);
   const scratchTarget = { ...p.target, database: scratchName };
   const c = { ...ctx, env: p.vars };
   await createDatabase(admin, scratchName, p.state.shell, {

@@ -1,13 +1,17 @@
 // The databases restores leave on a server: replaced ones (`<db>__pglc_old_<ts>`, kept so a
 // restore can be undone) and leftovers of interrupted runs (`__pglc_restore_…`,
 // `__pglc_scratch_…`). pglc knows them by the marker comment it wrote, never by name alone.
-// Invariants: a database without pglc's marker is never listed or dropped; a leftover is only
-// dropped while this database's restore lock is held (so it is not a running restore's copy).
+// Invariants: a database without pglc's marker is never listed or dropped — with one exception:
+// a run killed while CREATE DATABASE was running leaves the new database before pglc could
+// comment it, so an uncommented database with exactly the name pglc generates for an unfinished
+// copy of THIS database counts as that run's leftover; a leftover is only dropped while this
+// database's restore lock is held (so it is not a running restore's copy).
 
 import type { ReplacedDatabase } from '../../protocol/index';
 import type { DbClient } from '../db/connect';
+import { quoteIdent } from '../sql/quote';
 import { dropMarkedDatabase } from './database-admin';
-import { parseMarker, type RestoreMarker } from './restore-names';
+import { parseMarker, restoreDatabaseName, type RestoreDatabaseKind, type RestoreMarker } from './restore-names';
 
 export interface MarkedDatabase {
   name: string;
@@ -56,8 +60,20 @@ export function replacedDatabases(marked: MarkedDatabase[], database: string | u
  * Drops the leftovers of interrupted restores of `database` (call with its restore lock held).
  * @example const dropped = await dropLeftovers(admin, 'staging', 'shop');
  */
-export async function dropLeftovers(admin: DbClient, environment: string, database: string): Promise<MarkedDatabase[]> {
+export async function dropLeftovers(admin: DbClient, environment: string, database: string): Promise<{ name: string }[]> {
   const leftovers = (await markedDatabases(admin, environment)).filter((m) => m.marker.kind !== 'old' && m.marker.database === database);
   for (const l of leftovers) await dropMarkedDatabase(admin, l.name);
-  return leftovers;
+  const unmarked = await admin.query<{ name: string }>(
+    `SELECT datname AS name FROM pg_database
+      WHERE (datname ~ $1 OR datname ~ $2) AND shobj_description(oid, 'pg_database') IS NULL`,
+    [generatedName(database, 'restore'), generatedName(database, 'scratch')],
+  );
+  for (const u of unmarked.rows) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(u.name)} WITH (FORCE)`);
+  return [...leftovers, ...unmarked.rows];
+}
+
+/** A regular expression matching exactly the names restoreDatabaseName gives `database`'s copies of `kind`. */
+export function generatedName(database: string, kind: RestoreDatabaseKind): string {
+  const sample = restoreDatabaseName(database, kind, new Date(0));
+  return '^' + sample.slice(0, -14).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '[0-9]{14}$';
 }

@@ -14,20 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { pglcPath, tempProject, tomlFor } from '../harness/cli';
 import { generateKey } from '../../core/crypto/backup-key';
 import type { CliEvent } from '../../protocol/index';
+import { prng } from '../harness/prng';
 
 const TRIALS = 24;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Trial { args: string[]; trigger: { bytes: number } | { ms: number } }
 
