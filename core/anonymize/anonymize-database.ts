@@ -160,7 +160,7 @@ async function buildMapping(client: DbClient, d: Domain, ctx: OperationContext):
   await client.query(`CREATE TEMP TABLE ${src} (old text PRIMARY KEY) ON COMMIT DROP`);
   await client.query(`CREATE TEMP TABLE ${map} (old text PRIMARY KEY, new text NOT NULL) ON COMMIT DROP`);
   const selects = d.columns.map((c) => `SELECT ${quoteIdent(c.column)}::text FROM ${from(c)} WHERE ${quoteIdent(c.column)} IS NOT NULL`);
-  await client.query(`INSERT INTO ${src} ${selects.join(' UNION ')}`);
+  await client.query(`INSERT INTO ${src} SELECT DISTINCT v FROM (${selects.join(' UNION ALL ')}) x(v)`);
   let last: string | undefined;
   for (;;) {
     throwIfAborted(ctx.signal, 'Anonymization');
