@@ -65,7 +65,7 @@ export function parseRules(text: string, file: string): RulesSpec {
   };
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line ?? 1;
+    const line = e.linePos?.[0]?.line ?? text.slice(0, e.pos[0]).split('\n').length;
     throw new PglcError('anonymize-rules-invalid', {
       what: `${file} is not valid YAML (line ${line})`,
       why: e.message.split('\n')[0] ?? 'the YAML parser rejected it',

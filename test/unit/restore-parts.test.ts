@@ -1,0 +1,116 @@
+// The pure parts of a restore, data-driven: pg_restore --list lines → TOC entries, generated
+// database names (63-byte limit, hashing long names), marker comments, setting values as
+// pg_dump quotes them, the plain-dump filter for --no-owner / --no-privileges / schema only,
+// and the leftover-name pattern.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { parseToc, tocNames } from '../../core/restore/archive';
+import { markerComment, parseMarker, restoreDatabaseName } from '../../core/restore/restore-names';
+import { settingValueSql } from '../../core/restore/database-admin';
+import { plainFilter } from '../../core/restore/run-pg-restore';
+import { generatedName } from '../../core/restore/replaced-databases';
+
+describe('restore: TOC', () => {
+  const listing = [
+    ';',
+    '; Archive created at 2026-01-15 14:30:00 UTC',
+    '218; 1259 16427 TABLE public users app',
+    '3401; 0 16427 TABLE DATA public users app',
+    '3402; 0 16500 TABLE DATA billing Invoices app',
+    '3290; 2606 16440 FK CONSTRAINT public orders orders_user_id_fkey app',
+    '3300; 0 0 SEQUENCE SET public invoice_no app',
+    '5; 2615 2200 SCHEMA - public pg_database_owner',
+  ].join('\n');
+  const toc = parseToc(listing);
+  it('parses entries, longest type first, skipping comments', () => {
+    assert.deepEqual(toc.map((e) => [e.id, e.type, e.schema]), [
+      [218, 'TABLE', 'public'], [3401, 'TABLE DATA', 'public'], [3402, 'TABLE DATA', 'billing'],
+      [3290, 'FK CONSTRAINT', 'public'], [3300, 'SEQUENCE SET', 'public'], [5, 'SCHEMA', '-'],
+    ]);
+    assert.equal(toc[1]!.line, '3401; 0 16427 TABLE DATA public users app');
+  });
+  it('matches table names (pg_restore prints them unquoted)', () => {
+    assert.ok(tocNames(toc[1]!, 'public', 'users'));
+    assert.ok(tocNames(toc[2]!, 'billing', 'Invoices'));
+    assert.ok(!tocNames(toc[2]!, 'billing', 'invoices'));
+    assert.ok(!tocNames(toc[1]!, 'public', 'user'));
+  });
+});
+
+describe('restore: names and markers', () => {
+  const at = new Date('2026-01-15T14:30:00Z');
+  const cases: [string, 'restore' | 'old' | 'scratch', string][] = [
+    ['shop', 'old', 'shop__pglc_old_20260115143000'],
+    ['shop', 'restore', 'shop__pglc_restore_20260115143000'],
+    ['a'.repeat(40), 'scratch', `${'a'.repeat(27)}~`],
+    ['ü'.repeat(30), 'old', 'ü'],
+  ];
+  for (const [db, kind, prefix] of cases) {
+    it(`${db.slice(0, 12)}… ${kind}`, () => {
+      const name = restoreDatabaseName(db, kind, at);
+      assert.ok(name.startsWith(prefix), name);
+      assert.ok(Buffer.byteLength(name) <= 63, `${name} is ${Buffer.byteLength(name)} bytes`);
+      assert.ok(name.endsWith(`__pglc_${kind}_20260115143000`));
+      assert.match(name, new RegExp(generatedName(db, kind)), 'the leftover pattern matches its own names');
+      assert.doesNotMatch(`x${name}`, new RegExp(generatedName(db, kind)));
+    });
+  }
+  it('long names of different databases do not collide', () => {
+    assert.notEqual(restoreDatabaseName('a'.repeat(40) + 'x', 'old', at), restoreDatabaseName('a'.repeat(40) + 'y', 'old', at));
+  });
+  it('markers round-trip; other comments and damaged markers are not markers', () => {
+    const m = { kind: 'old' as const, database: 'shop', environment: 'prod', at: at.toISOString(), backupId: 'prod-shop-x', comment: 'it\'s "the" shop' };
+    assert.deepEqual(parseMarker(markerComment(m)), m);
+    assert.equal(parseMarker('the shop'), undefined);
+    assert.equal(parseMarker('pglc:{"kind":"nope","database":"a","environment":"b","at":"c"}'), undefined);
+    assert.equal(parseMarker('pglc:{not json'), undefined);
+    assert.equal(parseMarker(null), undefined);
+  });
+});
+
+describe('restore: database settings as SQL', () => {
+  const cases: [string, string, string][] = [
+    ['work_mem', '7MB', "'7MB'"],
+    ['search_path', '"$user", public', "'$user', 'public'"],
+    ['search_path', 'app, "Odd ""Name""", public', "'app', 'Odd \"Name\"', 'public'"],
+    ['timezone', "O'Brien/Zone", "'O''Brien/Zone'"],
+    ['search_path', '', "''"],
+  ];
+  for (const [name, value, sql] of cases) it(`${name} = ${value}`, () => assert.equal(settingValueSql(name, value), sql));
+});
+
+describe('restore: plain dump filter', () => {
+  const dump = [
+    'CREATE TABLE public.t (id int, note text);',
+    'ALTER TABLE public.t OWNER TO app;',
+    'COPY public.t (id, note) FROM stdin;',
+    '1\tGRANT ALL ON x TO y;',
+    '2\tALTER TABLE z OWNER TO w;',
+    '\\.',
+    "SELECT pg_catalog.setval('public.s', 5, true);",
+    'GRANT SELECT ON TABLE public.t TO reader;',
+    'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO reader;',
+    '',
+  ].join('\n');
+  const run = async (opts: Parameters<typeof plainFilter>[0]) => {
+    // Split into awkward chunks (inside lines and a multi-byte character) to test the carry-over.
+    const bytes = Buffer.from(dump + '-- zoë\n');
+    const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 61), bytes.subarray(61, bytes.length - 4), bytes.subarray(bytes.length - 4)];
+    return text(Readable.from(chunks).pipe(plainFilter(opts)));
+  };
+  it('--no-owner and --no-privileges drop those lines outside COPY data only', async () => {
+    const out = await run({ owners: false, privileges: false, schemaOnly: false });
+    assert.ok(!out.includes('OWNER TO app'));
+    assert.ok(!out.includes('TO reader'));
+    assert.ok(out.includes('1\tGRANT ALL ON x TO y;') && out.includes('2\tALTER TABLE z OWNER TO w;'), 'COPY rows are data, never filtered');
+    assert.ok(out.endsWith('-- zoë\n'));
+  });
+  it('schema only drops COPY blocks and setval', async () => {
+    const out = await run({ owners: true, privileges: true, schemaOnly: true });
+    assert.ok(!out.includes('COPY') && !out.includes('1\t') && !out.includes('setval'));
+    assert.ok(out.includes('OWNER TO app') && out.includes('GRANT SELECT ON TABLE public.t TO reader;'));
+  });
+});
