@@ -39,7 +39,8 @@ function buildProgram(onRun: (p: Promise<number>) => void): Command {
     if (def.help) cmd.addHelpText('after', `\n${def.help}`);
     cmd.action((...received: unknown[]) => {
       const c = received[received.length - 1] as Command;
-      const args = c.args.slice(0, c.registeredArguments.length);
+      // A variadic last argument (`drop-old [names...]`) takes the rest of the words.
+      const args = c.registeredArguments.at(-1)?.variadic ? c.args : c.args.slice(0, c.registeredArguments.length);
       onRun(runCommand(def, { args, opts: c.opts() }));
     });
   }

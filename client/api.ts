@@ -3,6 +3,7 @@
 // behaviour; it grows only with facts tests need that the VS Code API cannot show (tree
 // providers, the status bar's text, the last command failure, answers to the prompts).
 
+import type { RestorePanelHandle } from './restore-panel';
 import type * as vscode from 'vscode';
 import type { CliEvent, ErrorPayload } from '../protocol/index';
 import type { Prompter } from './prompts';
@@ -56,6 +57,8 @@ export interface PglcExtensionApi {
   /** Settles when no migration status refresh is queued or running. */
   idle(): Promise<void>;
   lastFailure(): CommandFailure | undefined;
+  /** The open restore confirmation panel: what the host sent it, and messages as if from it (tests). */
+  restorePanel(): RestorePanelHandle | undefined;
   /** Answers the extension's questions instead of dialogs (tests); undefined restores the dialogs. */
   setPrompter(p: Prompter | undefined): void;
   /** Runs `pglc <args> --json` in the project root as the commands do. */

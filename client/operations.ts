@@ -24,6 +24,8 @@ export interface OperationSpec {
   guarded?: boolean;
   /** Refresh the environment list too afterwards (init, pglc.toml changes). */
   reloadEnvironments?: boolean;
+  /** Also told every progress line (e.g. a panel that shows the run). */
+  onProgress?(message: string): void;
 }
 
 /** Runs `spec` and returns the CLI's result; throws its ErrorPayload. */
@@ -78,6 +80,7 @@ async function runWithProgress<T>(ctx: CommandContext, root: string, spec: Opera
           token,
           onEvent: (e) => {
             if (e.type !== 'progress') return;
+            spec.onProgress?.(e.message);
             let increment: number | undefined;
             if (e.current !== undefined && e.total) {
               const now = Math.min(100, (e.current / e.total) * 100);

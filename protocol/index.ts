@@ -8,3 +8,4 @@ export * from './settings';
 export * from './restore';
 export * from './anonymize';
 export * from './webview';
+export * from './webviews/restore-confirm';

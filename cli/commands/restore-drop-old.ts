@@ -15,10 +15,9 @@ export default defineCommand<DropReplacedResult>({
       .option('--dry-run', 'list what would be dropped')
       .option('--confirm <database>', 'the database name, required on protected environments to drop the last way back'),
   async run({ args, opts }, ctx) {
-    const names = (args[0] as unknown as string[] | undefined) ?? [];
     return dropOldDatabases({
       ...(opts.env ? { env: opts.env } : {}),
-      names,
+      names: args,
       all: Boolean(opts.all),
       expired: Boolean(opts.expired),
       dryRun: Boolean(opts.dryRun),

@@ -33,6 +33,10 @@ import { startDatabaseCommand } from './start-database';
 import { stopDatabaseCommand } from './stop-database';
 import { switchEnvironmentCommand } from './switch-environment';
 import { testConnectionCommand } from './test-connection';
+import { restoreCommand } from './restore';
+import { restoreLatestCommand } from './restore-latest';
+import { restoreUndoCommand } from './restore-undo';
+import { restoreDropOldCommand } from './restore-drop-old';
 
 export const commandTable: readonly CommandDefinition[] = [
   initCommand,
@@ -65,4 +69,8 @@ export const commandTable: readonly CommandDefinition[] = [
   backupRevealCommand,
   backupPruneCommand,
   backupRefreshCommand,
+  restoreCommand,
+  restoreLatestCommand,
+  restoreUndoCommand,
+  restoreDropOldCommand,
 ];

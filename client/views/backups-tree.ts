@@ -6,9 +6,11 @@
 // is `backup.<local|remote|both>.<verified|unverified|failed>` (and `backupLeftover.<location>`),
 // which package.json's menus match; loads never overlap (a reload asked for during one runs once
 // more after it), and `onDidLoad` fires after every load so the backup status bar can follow.
+// The databases restores replaced (`pglc restore old`) are a group of their own, read only when
+// the environment's server is known to be reachable (an embedded cluster is never started for it).
 
 import * as vscode from 'vscode';
-import type { BackupListResult, BackupLocation, BackupSummary, ErrorPayload } from '../../protocol/index';
+import type { BackupListResult, BackupLocation, BackupSummary, ErrorPayload, ReplacedDatabase, ReplacedDatabasesResult } from '../../protocol/index';
 import type { EnvironmentStore } from '../environment-store';
 import { failureActions, isErrorPayload, noProjectError } from '../failures';
 import type { PglcCli } from '../pglc-cli';
@@ -47,7 +49,18 @@ export interface BackupsProblemNode {
   environment?: string;
 }
 
-export type BackupsTreeNode = BackupNode | BackupDayNode | BackupLeftoverNode | BackupLeftoversNode | BackupsProblemNode;
+export interface ReplacedDatabaseNode {
+  kind: 'replaced-database';
+  replaced: ReplacedDatabase;
+  environment: string;
+}
+
+export interface ReplacedDatabasesNode {
+  kind: 'replaced-databases';
+  databases: ReplacedDatabaseNode[];
+}
+
+export type BackupsTreeNode = BackupNode | BackupDayNode | BackupLeftoverNode | BackupLeftoversNode | BackupsProblemNode | ReplacedDatabaseNode | ReplacedDatabasesNode;
 
 /** What the view shows: the last list read, or why it could not be read. */
 export interface BackupsSnapshot {
@@ -56,6 +69,8 @@ export interface BackupsSnapshot {
   /** False when the list came without --remote (no remote storage configured). */
   remote: boolean;
   error?: ErrorPayload;
+  /** Databases restores replaced on the environment's server (when it was read). */
+  replaced?: ReplacedDatabasesResult;
 }
 
 export interface BackupsTree extends RefreshableTree<BackupsTreeNode> {
@@ -94,6 +109,9 @@ export function backupNodes(snapshot: BackupsSnapshot | undefined): BackupsTreeN
   const nodes: BackupsTreeNode[] = [...days].map(([day, list]) => ({ kind: 'backup-day', day, backups: list }));
   if (snapshot.list.leftovers.length) {
     nodes.push({ kind: 'backup-leftovers', leftovers: snapshot.list.leftovers.map((leftover) => ({ kind: 'backup-leftover', leftover, environment })) });
+  }
+  if (snapshot.replaced?.databases.length) {
+    nodes.push({ kind: 'replaced-databases', databases: snapshot.replaced.databases.map((replaced) => ({ kind: 'replaced-database', replaced, environment })) });
   }
   return nodes;
 }
@@ -161,6 +179,28 @@ export function backupTreeItem(node: BackupsTreeNode): vscode.TreeItem {
       item.contextValue = `backupLeftover.${l.location}`;
       return item;
     }
+    case 'replaced-databases': {
+      const item = new vscode.TreeItem(`Replaced by restores (${node.databases.length})`, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = 'replaced-databases';
+      item.iconPath = new vscode.ThemeIcon('history');
+      item.tooltip = 'Databases that restores replaced, kept on the server so a restore can be undone. Drop them when you no longer need them.';
+      item.contextValue = 'replacedDatabases';
+      return item;
+    }
+    case 'replaced-database': {
+      const r = node.replaced;
+      const item = new vscode.TreeItem(r.name);
+      item.id = `replaced-database:${r.name}`;
+      item.description = [`was ${r.database}`, formatAge(r.replacedAt), formatBytes(r.sizeBytes), r.undoable ? 'undo brings it back' : '', r.expired ? 'expired' : ''].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(r.undoable ? 'discard' : 'database');
+      item.tooltip = new vscode.MarkdownString(`**${r.name}**
+
+The database \`${r.database}\` was before a restore on ${localDay(r.replacedAt)} ${localTime(r.replacedAt)}${r.backupId ? ` (backup ${r.backupId})` : ''}.
+
+${r.undoable ? 'Undo Last Restore swaps it back in.' : 'An older replaced database: drop it when it is no longer needed.'}`);
+      item.contextValue = `replacedDatabase.${r.undoable ? 'undoable' : 'kept'}`;
+      return item;
+    }
     case 'backup': {
       const b = node.backup;
       const state = verifyState(b);
@@ -215,6 +255,12 @@ export function createBackupsTree(deps: { cli: PglcCli; envs: EnvironmentStore; 
         snapshot = { environment, remote: false, error: asError(e2, 'pglc backup list failed') };
       }
     }
+    const summary = deps.envs.find(environment);
+    if (snapshot.list && (summary?.kind === 'url' || deps.envs.connection(environment)?.ok)) {
+      // A server that cannot be reached now only hides the group; the backups are still shown.
+      const replaced = await deps.cli.run<ReplacedDatabasesResult>(['restore', 'old'], { cwd: root, env: environment, quiet: true }).catch(() => undefined);
+      if (replaced) snapshot = { ...snapshot, replaced };
+    }
   };
 
   const loop = async (): Promise<void> => {
@@ -246,6 +292,7 @@ export function createBackupsTree(deps: { cli: PglcCli; envs: EnvironmentStore; 
         }
         if (element.kind === 'backup-day') return element.backups;
         if (element.kind === 'backup-leftovers') return element.leftovers;
+        if (element.kind === 'replaced-databases') return element.databases;
         return [];
       },
     },

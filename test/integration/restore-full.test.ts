@@ -80,7 +80,10 @@ describe('pglc restore (full)', () => {
       assert.deepEqual(await fingerprint((s) => q(db.name, s)), original.data, 'undoing the undo brings back the restored one');
       assert.equal((await q('postgres', "SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1", [db.name])).rows[0].c, 'the shop');
 
-      const drop = await runPglc(['restore', 'drop-old', '--all', '--env', 'test', '--json'], { cwd: p.dir, env });
+      const kept = (await runPglc(['restore', 'old', '--env', 'test', '--json'], { cwd: p.dir, env })).result!.result.databases.map((d: { name: string }) => d.name);
+      const drop = name === 'app-shaped'
+        ? await runPglc(['restore', 'drop-old', ...kept, '--env', 'test', '--json'], { cwd: p.dir, env })
+        : await runPglc(['restore', 'drop-old', '--all', '--env', 'test', '--json'], { cwd: p.dir, env });
       assert.equal(drop.code, 0, drop.stdout + drop.stderr);
       assert.equal(drop.result!.result.dropped.length, 1);
       assert.deepEqual(await databasesLike(`${db.name}__`), []);
