@@ -162,7 +162,8 @@ function listChecked(
   list: string,
 ): Partial<BackupVerifyResult> {
   const entries = list.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length;
-  if (status.code !== 0 || entries === 0) {
+  // An empty database dumps to an archive with no entries; only then is an empty listing right.
+  if (status.code !== 0 || (entries === 0 && rc.manifest.tables.length > 0)) {
     throw new PglcError('backup-corrupt', {
       what: `Backup ${rc.manifest.id}: pg_restore cannot read the archive`,
       why: errors.length ? errors.join(' / ') : `pg_restore --list ${status.signal ? `was stopped by ${status.signal}` : `exited with code ${status.code}`} and listed ${entries} entries`,

@@ -137,7 +137,8 @@ export async function listArchive(path: string, manifest: BackupManifest, pgRest
   run.child.stdout!.setEncoding('utf8').on('data', (d: string) => (list += d));
   const status = await run.exited;
   const toc = parseToc(list);
-  if (status.code !== 0 || toc.length === 0) {
+  // An empty database dumps to an archive with no entries; only then is an empty listing right.
+  if (status.code !== 0 || (toc.length === 0 && manifest.tables.length > 0)) {
     throw new PglcError('backup-corrupt', {
       what: `Backup ${manifest.id}: pg_restore cannot read the archive`,
       why: run.errorLines().join(' / ') || `pg_restore --list exited with code ${status.code} and listed ${toc.length} entries`,

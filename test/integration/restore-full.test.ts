@@ -113,6 +113,24 @@ describe('pglc restore (full)', () => {
     assert.deepEqual(await databasesLike(`${missing}__`), []);
   });
 
+  it('an empty database: its backup verifies and restores (an archive with no entries is not a damaged one)', async (t) => {
+    const db = await createTestDatabase('rsempty');
+    const p = tempProject({ 'pglc.toml': toml() });
+    t.after(async () => {
+      p.cleanup();
+      await dropWithRestoreLeftovers(db.name);
+    });
+    await db.close();
+    const env = { TEST_DATABASE_URL: db.url, COPY_DATABASE_URL: db.url };
+    const b = await runPglc(['backup', 'create', '--env', 'test', '--json'], { cwd: p.dir, env });
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    const v = await runPglc(['backup', 'verify', 'latest', '--env', 'test', '--json'], { cwd: p.dir, env });
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    const r = await runPglc(['restore', 'latest', '--env', 'test', '--json'], { cwd: p.dir, env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.result!.result.done.tablesRestored, 0);
+  });
+
   it('a target with open connections: they are closed at the swap and the plan names them', async (t) => {
     const db = await createTestDatabase('rsconn');
     const p = tempProject({ 'pglc.toml': toml() });
