@@ -427,7 +427,7 @@ function buildPlan(x: {
     if (x.rules) steps.push(`Anonymize it with ${x.rules.file} before anyone can connect`);
     if (mode === 'full') steps.push('Analyze it (planner statistics), give it the database settings, grants and owner of the current one');
     steps.push(state.exists
-      ? `Swap it in: close ${state.connections.length} open connection(s) to ${db}, rename ${db} → ${swap!.oldDatabase} and ${swap!.newDatabase} → ${db} in one transaction`
+      ? `Swap it in: ${state.connections.length ? `close the ${state.connections.length} open connection(s) to ${db}, ` : ''}rename ${db} → ${swap!.oldDatabase} and ${swap!.newDatabase} → ${db} in one transaction`
       : `Rename ${swap!.newDatabase} → ${db}`);
   } else {
     steps.push(`Load the ${x.partial.length} table(s) into a scratch database ${scratch} and check their row counts`);
