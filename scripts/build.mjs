@@ -1,6 +1,6 @@
 // Bundles every entry point with esbuild into dist/. Type-checking is `tsc -b` (separate,
 // because esbuild strips types without checking them).
-// Invariant: one build definition; later entries (client, server, webviews) are added here.
+// Invariant: one build definition for every bundle (CLI, client, server, tests, webviews).
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,7 +47,27 @@ const entries = [
     logOverride: { 'require-resolve-not-external': 'silent' },
   },
   ...testBundles('test/extension', 'dist/test/extension', { external: ['vscode'] }),
+  ...webviewBundles(),
 ];
+
+/**
+ * One browser bundle per panel: `webviews/<panel>/main.ts` → `dist/webviews/<panel>.js` (with its
+ * `*.css` copied next to it). Self-contained IIFEs: the page's CSP allows only these files.
+ */
+function webviewBundles() {
+  const dir = join(root, 'webviews');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'main.ts')))
+    .map((d) => ({
+      entryPoints: [join(dir, d.name, 'main.ts')],
+      outfile: join(root, 'dist/webviews', `${d.name}.js`),
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: !watch,
+    }));
+}
 
 /** One entry per `*.test.ts` file in `dir` (recursively), mirrored under `outDir`. */
 function testBundles(dir, outDir, options) {
@@ -79,6 +99,16 @@ for (const { forbiddenInputs, ...e } of entries) {
   if (forbidden.length) {
     console.error(`build: ${e.outfile.replace(root + '/', '')} must not bundle ${forbiddenInputs} (import types only): ${forbidden.join(', ')}`);
     process.exit(1);
+  }
+}
+// Stylesheets of the panels: the shared one and each panel's own.
+const webviewsDir = join(root, 'webviews');
+if (existsSync(webviewsDir)) {
+  mkdirSync(join(root, 'dist/webviews'), { recursive: true });
+  for (const d of readdirSync(webviewsDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    for (const f of readdirSync(join(webviewsDir, d.name)).filter((n) => n.endsWith('.css'))) {
+      copyFileSync(join(webviewsDir, d.name, f), join(root, 'dist/webviews', d.name === 'shared' ? f : `${d.name}-${f}`));
+    }
   }
 }
 if (existsSync(join(root, 'dist/pglc.js'))) chmodSync(join(root, 'dist/pglc.js'), 0o755);

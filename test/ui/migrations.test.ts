@@ -95,9 +95,11 @@ describe('migrations in the editor', () => {
       await page.keyboard.press('Enter');
       await page.keyboard.type('SELEC email FROM users;');
       await page.keyboard.press('Control+Shift+M');
-      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /syntax error/i }).first();
+      // Diagnostics follow the typing: an error for a prefix ("S", "SEL", …) can show first, so wait
+      // for the one about the whole text rather than reading the first row that appears.
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /syntax error at or near "SELEC"/i }).first();
       await problem.waitFor({ state: 'visible', timeout: TIMEOUT });
-      assert.match(await problem.innerText(), /SELEC/);
+      assert.match(await problem.innerText(), /Ln 7, Col 1/);
     } finally {
       await screenshot(page, session, 'migrations-problems');
     }
