@@ -140,10 +140,10 @@ export function grantSteps(
     const s = byGrantee.get(grantee)!;
     const who = roleName(grantee);
     if (s.revoke.length) {
-      emit(ctx, { ...base, action: 'alter', sql: `REVOKE ${privs(s.revoke)} ON ${target} FROM ${who};`, destructive: `revokes ${s.revoke.join(', ')} from ${grantee}` });
+      emit(ctx, { ...base, action: 'alter', sql: `REVOKE ${privs(s.revoke)} ON ${target} FROM ${who};`, destructive: `revokes ${privs([...s.revoke])} on ${target} from ${grantee}` });
     }
     if (s.revokeOption.length) {
-      emit(ctx, { ...base, action: 'alter', sql: `REVOKE GRANT OPTION FOR ${privs(s.revokeOption)} ON ${target} FROM ${who};`, destructive: `takes the grant option for ${s.revokeOption.join(', ')} from ${grantee}` });
+      emit(ctx, { ...base, action: 'alter', sql: `REVOKE GRANT OPTION FOR ${privs(s.revokeOption)} ON ${target} FROM ${who};`, destructive: `takes the grant option for ${privs([...s.revokeOption])} on ${target} from ${grantee}` });
     }
     if (s.grant.length) emit(ctx, { ...base, action: 'alter', sql: `GRANT ${privs(s.grant)} ON ${target} TO ${who};` });
     if (s.grantOption.length) emit(ctx, { ...base, action: 'alter', sql: `GRANT ${privs(s.grantOption)} ON ${target} TO ${who} WITH GRANT OPTION;` });

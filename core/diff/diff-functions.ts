@@ -21,6 +21,10 @@ export function functionSignature(f: FunctionDef): string {
   return `${functionWord(f)} ${qname(f.schema, f.name)}(${f.identityArgs})`;
 }
 
+function functionName(f: FunctionDef): string {
+  return `proname:${f.schema}\u0000${f.name}`;
+}
+
 export function createFunctionSql(f: FunctionDef): string {
   return `${f.definition.trimEnd()};`;
 }
@@ -30,7 +34,8 @@ export function diffFunctions(ctx: DiffContext): void {
     const key = keys.function(f.schema, f.name, f.argTypes);
     const old = ctx.A.functions.get(key);
     const created = !old || ctx.replaced.has(key);
-    if (created) emit(ctx, { key, action: 'create', sql: createFunctionSql(f), after: [keys.schema(f.schema), ...defaultPrivilegeKeys('functions', f.schema)] });
+    // Overloads share a name: a call resolves ambiguously while the old and new one both exist.
+    if (created) emit(ctx, { key, action: 'create', sql: createFunctionSql(f), claims: [functionName(f)], after: [keys.schema(f.schema), ...defaultPrivilegeKeys('functions', f.schema)] });
     else if (old.definition !== f.definition) emit(ctx, { key, action: 'alter', sql: createFunctionSql(f) });
     const sig = functionSignature(f);
     ownerStep(ctx, key, sig, old?.owner, f.owner, created);
@@ -40,6 +45,6 @@ export function diffFunctions(ctx: DiffContext): void {
   for (const f of ctx.a.functions) {
     const key = keys.function(f.schema, f.name, f.argTypes);
     if (ctx.B.functions.has(key) && !ctx.replaced.has(key)) continue;
-    emit(ctx, { key, action: 'drop', sql: `DROP ${functionSignature(f)};`, ...(ctx.B.functions.has(key) ? {} : { destructive: `drops ${functionWord(f).toLowerCase()} ${f.schema}.${f.name}(${f.identityArgs})` }) });
+    emit(ctx, { key, action: 'drop', sql: `DROP ${functionSignature(f)};`, releases: [functionName(f)], ...(ctx.B.functions.has(key) ? {} : { destructive: `drops ${functionWord(f).toLowerCase()} ${f.schema}.${f.name}(${f.identityArgs})` }) });
   }
 }

@@ -78,6 +78,7 @@ export function planDirection(a: SchemaModel, b: SchemaModel, opts: DiffOptions 
   diffIndexes(ctx);
   diffTriggers(ctx);
   diffPolicies(ctx);
+  markEnumValuesUsedLater(ctx.steps);
   const ordered = orderSteps(ctx.steps, withoutOwnedBy(a.dependencies), withoutOwnedBy(b.dependencies));
   if (ordered.cycles.length) {
     ctx.notes.push(`A dependency cycle was broken by kind order around: ${[...new Set(ordered.cycles.map((s) => displayKey(s.key)))].join(', ')}.`);
@@ -90,6 +91,17 @@ export function planDirection(a: SchemaModel, b: SchemaModel, opts: DiffOptions 
     transactional: ordered.steps.every((s) => s.transactional !== false),
     cycles: ordered.cycles,
   };
+}
+
+/**
+ * A value added to an enum cannot be used in the transaction that added it; when the same
+ * migration uses it (a default, a check, a function body), the migration runs statement by statement.
+ */
+function markEnumValuesUsedLater(steps: Step[]): void {
+  for (const s of steps) {
+    const m = /^ALTER TYPE .* ADD VALUE ('(?:[^']|'')*')/.exec(s.sql);
+    if (m && steps.some((o) => o !== s && o.sql.includes(m[1]!))) s.transactional = false;
+  }
 }
 
 /** A sequence OWNED BY a column is set after the table exists: that edge must not order the sequence's creation. */

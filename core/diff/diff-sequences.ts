@@ -78,9 +78,16 @@ export function diffSequences(ctx: DiffContext): void {
   for (const s of ctx.a.sequences) {
     const key = keys.sequence(s.schema, s.name);
     if (ctx.B.sequences.has(key)) continue;
-    if (s.ownedBy && goesWithColumn(ctx, s)) continue;
+    if (s.ownedBy && (goesWithColumn(ctx, s) || becomesIdentity(ctx, s))) continue;
     emit(ctx, { key, action: 'drop', sql: `DROP SEQUENCE ${qname(s.schema, s.name)};`, releases: [relationName(s.schema, s.name)], destructive: `drops sequence ${s.schema}.${s.name} (its current value is lost)` });
   }
+}
+
+/** A serial column turning into an identity column drops its sequence itself (diff-tables.ts). */
+function becomesIdentity(ctx: DiffContext, s: SequenceDef): boolean {
+  const o = s.ownedBy!;
+  const k = keys.column(o.schema, o.table, o.column);
+  return !ctx.A.columns.get(k)?.column.identity && Boolean(ctx.B.columns.get(k)?.column.identity);
 }
 
 function sameOwner(a: SequenceDef['ownedBy'], b: SequenceDef['ownedBy']): boolean {

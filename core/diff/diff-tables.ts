@@ -105,9 +105,15 @@ export function diffTables(ctx: DiffContext): void {
     if (ctx.B.tables.has(key) && !ctx.replaced.has(key)) continue;
     // A partition goes with its partitioned table.
     if (t.partitionOf && tableGone(ctx, t.partitionOf.schema, t.partitionOf.table)) continue;
+    // Foreign keys between tables that are all going are dropped first, one by one: dropping
+    // the tables alone would stall on a cycle of references.
+    const crossing = t.constraints.filter((c) => c.foreignKey && !(c.foreignKey.schema === t.schema && c.foreignKey.table === t.name) && tableGone(ctx, c.foreignKey.schema, c.foreignKey.table));
+    for (const c of crossing) {
+      emit(ctx, { key: keys.constraint(t.schema, t.name, c.name), action: 'drop', sql: `ALTER TABLE ${qname(t.schema, t.name)} DROP CONSTRAINT ${ident(c.name)};` });
+    }
     const removes = [
       ...t.columns.map((c) => keys.column(t.schema, t.name, c.name)),
-      ...t.constraints.map((c) => keys.constraint(t.schema, t.name, c.name)),
+      ...t.constraints.filter((c) => !crossing.includes(c)).map((c) => keys.constraint(t.schema, t.name, c.name)),
       ...ctx.a.indexes.filter((i) => i.schema === t.schema && i.table === t.name).map((i) => keys.index(i.schema, i.name)),
       ...ctx.a.triggers.filter((i) => i.schema === t.schema && i.table === t.name).map((i) => keys.trigger(i.schema, i.table, i.name)),
       ...ctx.a.policies.filter((i) => i.schema === t.schema && i.table === t.name).map((i) => keys.policy(i.schema, i.table, i.name)),
@@ -117,12 +123,17 @@ export function diffTables(ctx: DiffContext): void {
     const replaced = ctx.B.tables.has(key);
     emit(ctx, {
       key, action: 'drop', sql: `DROP TABLE ${qname(t.schema, t.name)};`, removes,
-      releases: [relationName(t.schema, t.name), typeName(t.schema, t.name)],
+      releases: [relationName(t.schema, t.name), typeName(t.schema, t.name), ...identitySequenceNames(t)],
       destructive: replaced
         ? `drops and re-creates ${t.schema}.${t.name} (its partitioning changes): its rows are lost`
         : `drops table ${t.schema}.${t.name} and its rows`,
     });
   }
+}
+
+/** Identity sequences are relations too: their names are taken with the table. */
+function identitySequenceNames(t: TableDef): string[] {
+  return t.columns.filter((c) => c.identity && c.local).map((c) => relationName(t.schema, c.identity!.sequence.name));
 }
 
 function partitionsOf(ctx: DiffContext, t: TableDef): TableDef[] {
@@ -152,7 +163,7 @@ function createTable(ctx: DiffContext, t: TableDef): void {
   emit(ctx, {
     key, action: 'create', sql: `${sql};`,
     provides: [...t.columns.map((c) => keys.column(t.schema, t.name, c.name)), ...inline.map((c) => keys.constraint(t.schema, t.name, c.name))],
-    claims: [relationName(t.schema, t.name), typeName(t.schema, t.name)],
+    claims: [relationName(t.schema, t.name), typeName(t.schema, t.name), ...identitySequenceNames(t)],
     after: [keys.schema(t.schema), ...parents.map((p) => keys.table(p.schema, p.table)), ...defaultPrivilegeKeys('tables', t.schema)],
   });
   for (const c of t.constraints) {
@@ -301,7 +312,7 @@ function alterColumn(ctx: DiffContext, t: TableDef, a: ColumnDef, b: ColumnDef):
   const table = qname(t.schema, t.name);
   const col = ident(b.name);
   const alter = (sql: string, extra: Partial<Parameters<typeof emit>[1]> = {}) =>
-    emit(ctx, { key: ck, action: 'alter', sql: `ALTER TABLE ${table} ALTER COLUMN ${col} ${sql};`, ...extra });
+    emit(ctx, { key: ck, action: 'alter', sql: `ALTER TABLE ${table} ALTER COLUMN ${col} ${sql};`, ...(sql.startsWith('DROP ') ? { detaches: true } : {}), ...extra });
 
   // A column moved onto a re-created enum (diff-types.ts) already has its new type and default.
   const moved = ctx.retyped.has(ck) && !columnRetyped(a, b);
@@ -320,7 +331,7 @@ function alterColumn(ctx: DiffContext, t: TableDef, a: ColumnDef, b: ColumnDef):
   }
 
   // Identity.
-  if (a.identity && !b.identity) alter('DROP IDENTITY', { warning: `${t.schema}.${t.name}.${b.name} stops being an identity column; its sequence is dropped` });
+  if (a.identity && !b.identity) alter('DROP IDENTITY', { releases: [relationName(t.schema, a.identity.sequence.name)], warning: `${t.schema}.${t.name}.${b.name} stops being an identity column; its sequence is dropped` });
   if (b.notNull && !a.notNull) setNotNull(ctx, t, b);
   if (!b.notNull && a.notNull && !b.identity) alter('DROP NOT NULL');
   if (!a.identity && b.identity) {
@@ -328,7 +339,10 @@ function alterColumn(ctx: DiffContext, t: TableDef, a: ColumnDef, b: ColumnDef):
       alter('DROP DEFAULT');
       defaultNow = undefined;
     }
-    alter(`ADD ${identitySql(b.identity, t, b.name)}`);
+    // A serial's sequence gives way to the identity's (which takes the same name).
+    const serial = serialSequenceOf(ctx, t, a);
+    if (serial) emit(ctx, { key: ck, action: 'alter', sql: `DROP SEQUENCE ${qname(serial.schema, serial.name)};`, destructive: `drops sequence ${serial.schema}.${serial.name}: ${t.name}.${b.name} becomes an identity column` });
+    alter(`ADD ${identitySql(b.identity, t, b.name)}`, { claims: [relationName(t.schema, b.identity.sequence.name)] });
     // Rows already there: the new sequence continues after the highest value.
     emit(ctx, { key: ck, action: 'alter', sql: `SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(${literalName(t)}, ${literalOf(b.name)}), coalesce(max(${col}), 0) + 1, false) FROM ${table};` });
   } else if (a.identity && b.identity) {
@@ -340,8 +354,16 @@ function alterColumn(ctx: DiffContext, t: TableDef, a: ColumnDef, b: ColumnDef):
     }
   }
   if (b.default !== defaultNow && !b.identity && b.generated === undefined) {
-    alter(b.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${b.default}`);
+    const reattaches = defaultNow === undefined && a.default !== undefined && b.default !== undefined;
+    alter(b.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${b.default}`, reattaches ? { reattaches: true } : {});
   }
+}
+
+/** The sequence a serial column in A owns and B no longer has (B makes the column an identity). */
+export function serialSequenceOf(ctx: DiffContext, t: TableDef, a: ColumnDef): { schema: string; name: string } | undefined {
+  const s = ctx.a.sequences.find((q) => q.ownedBy?.schema === t.schema && q.ownedBy.table === t.name && q.ownedBy.column === a.name);
+  if (!s || ctx.B.sequences.has(keys.sequence(s.schema, s.name))) return undefined;
+  return s;
 }
 
 function literalName(t: TableDef): string {

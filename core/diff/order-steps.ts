@@ -90,13 +90,13 @@ export function orderSteps(steps: Step[], depsA: Record<string, string[]>, depsB
 
   steps.forEach((s, i) => {
     for (const d of s.after ?? []) for (const j of [...(makers.get(d) ?? []), ...(alterers.get(d) ?? [])]) if (j !== i && steps[j]!.key !== s.key) once(j, i);
-    // Steps about the same object keep their generated order.
-    const same = byKey.get(s.key)!;
-    const pos = same.indexOf(i);
-    if (pos > 0) once(same[pos - 1]!, i);
 
     if (s.action !== 'drop') {
-      for (const k of [s.key, ...(s.provides ?? [])]) {
+      // An alter that takes something away (DROP DEFAULT, DROP IDENTITY, a rename away) needs
+      // nothing of B; waiting for B's dependencies would deadlock with the drop it must precede
+      // or with whatever claims the name it frees.
+      const freeing = s.action === 'alter' && (s.detaches === true || (s.releases?.length ?? 0) > 0);
+      if (!freeing) for (const k of [s.key, ...(s.provides ?? [])]) {
         for (const d of depsB[k] ?? []) {
           for (const j of makers.get(d) ?? []) if (steps[j]!.key !== s.key) once(j, i);
         }
@@ -109,11 +109,17 @@ export function orderSteps(steps: Step[], depsA: Record<string, string[]>, depsB
       for (const k of [s.key, ...(s.removes ?? [])]) {
         for (const dep of dependentsA.get(k) ?? []) {
           for (const j of droppers.get(dep) ?? []) once(j, i);
-          if (s.action === 'drop') for (const j of alterers.get(dep) ?? []) if (steps[j]!.key !== s.key) once(j, i);
+          if (s.action === 'drop') for (const j of alterers.get(dep) ?? []) if (steps[j]!.key !== s.key && !steps[j]!.reattaches) once(j, i);
         }
       }
     }
   });
+  // Steps about the same object: drops, then creates, then alters, each in generated order.
+  const CLASS = { drop: 0, create: 1, alter: 2 } as const;
+  for (const list of byKey.values()) {
+    const chain = [...list].sort((x, y) => CLASS[steps[x]!.action] - CLASS[steps[y]!.action] || x - y);
+    for (let k = 1; k < chain.length; k++) once(chain[k - 1]!, chain[k]!);
+  }
   // A drop of a key always precedes its re-creation.
   for (const [k, ds] of droppers) for (const d of ds) for (const m of makers.get(k) ?? []) if (steps[m]!.key === k) once(d, m);
 

@@ -28,6 +28,14 @@ export interface Step {
   warning?: string;
   /** A comment, grant, owner or OWNED BY: nothing else has to wait for it. */
   decoration?: boolean;
+  /** An alter that only takes something away (DROP DEFAULT, DROP IDENTITY): it needs nothing of B. */
+  detaches?: boolean;
+  /**
+   * An alter that puts a dependency back after an earlier step of the same object removed it
+   * (SET DEFAULT after DROP DEFAULT around a replaced function): it never holds up the drop of
+   * what it depends on, since it runs after that object's re-creation.
+   */
+  reattaches?: boolean;
   /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY). */
   transactional?: boolean;
 }

@@ -185,6 +185,8 @@ SELECT p.oid::text AS oid, n.nspname AS schema, p.proname AS name,
   ${grantsJson('p.proacl', `'f'`, 'p.proowner')} AS grants
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE p.prokind <> 'a' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_proc', 'p.oid')}
+  -- a range type's constructor functions come with the type
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
 ORDER BY n.nspname, p.proname, 4`;
 
 export function triggersQuery(serverNum: number): string {
