@@ -5,3 +5,6 @@ export * from './environments';
 export * from './lsp';
 export * from './backups';
 export * from './settings';
+export * from './schema-model';
+export * from './schema';
+export * from './erd-geometry';

@@ -28,6 +28,9 @@ import backupScheduleRun from './backup-schedule-run';
 import backupStatus from './backup-status';
 import backupStorageSet from './backup-storage-set';
 import backupConfig from './backup-config';
+import schemaShow from './schema-show';
+import schemaDiff from './schema-diff';
+import schemaDiagram from './schema-diagram';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -58,6 +61,9 @@ export const commands: CommandDefinition<any>[] = [
   backupStatus,
   backupStorageSet,
   backupConfig,
+  schemaShow,
+  schemaDiff,
+  schemaDiagram,
 ];
 
 export const groups: Record<string, string> = {
@@ -65,4 +71,5 @@ export const groups: Record<string, string> = {
   env: 'Environments from pglc.toml',
   backup: 'Backups: create, verify, store locally and on S3, retain, schedule',
   storage: 'Where backups are stored',
+  schema: 'Schema: show, diff (with a self-checked migration), ER diagram',
 };

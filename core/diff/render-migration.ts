@@ -27,11 +27,18 @@ function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
+export interface MigrationSections {
+  /** Comment lines before the sections (title, destructive summary, `-- pglc:no-transaction`). */
+  header: string;
+  up: string;
+  down: string;
+}
+
 /**
- * The migration file text for `diff`.
- * @example renderMigration(diffModels(a, b), { title: 'local → staging' }).startsWith('-- local → staging')
+ * The parts of the migration for `diff`, for layouts that keep Up and Down in separate files.
+ * @example renderSections(diff).up.includes('CREATE TABLE')
  */
-export function renderMigration(diff: SchemaDiff, opts: RenderOptions = {}): string {
+export function renderSections(diff: SchemaDiff, opts: RenderOptions = {}): MigrationSections {
   const head: string[] = [];
   if (opts.title) head.push(`-- ${oneLine(opts.title)}`);
   const destructive = diff.up.destructive;
@@ -40,6 +47,14 @@ export function renderMigration(diff: SchemaDiff, opts: RenderOptions = {}): str
     for (const s of destructive) head.push(`--   - ${oneLine(s.destructive!)}`);
   }
   if (!diff.up.transactional || !diff.down.transactional) head.push('-- pglc:no-transaction');
-  const lines = [...head, ...(head.length ? [''] : []), '-- Up', ...section(diff.up), '', '-- Down', ...section(diff.down)];
-  return `${lines.join('\n')}\n`;
+  return { header: head.length ? `${head.join('\n')}\n` : '', up: `${section(diff.up).join('\n')}\n`, down: `${section(diff.down).join('\n')}\n` };
+}
+
+/**
+ * The migration file text for `diff`.
+ * @example renderMigration(diffModels(a, b), { title: 'local → staging' }).startsWith('-- local → staging')
+ */
+export function renderMigration(diff: SchemaDiff, opts: RenderOptions = {}): string {
+  const s = renderSections(diff, opts);
+  return `${s.header}${s.header ? '\n' : ''}-- Up\n${s.up}\n-- Down\n${s.down}`;
 }
