@@ -5,6 +5,7 @@
 
 import type * as vscode from 'vscode';
 import type { CliEvent, ErrorPayload } from '../protocol/index';
+import type { ErDiagramPanelState } from './er-diagram-panel';
 import type { Prompter } from './prompts';
 
 /** Name and version the language server sent back in its `initialize` answer. */
@@ -56,6 +57,8 @@ export interface PglcExtensionApi {
   /** Settles when no migration status refresh is queued or running. */
   idle(): Promise<void>;
   lastFailure(): CommandFailure | undefined;
+  /** The ER diagram panel: open or not, its input, the last diagram it was sent. */
+  erDiagram(): ErDiagramPanelState;
   /** Answers the extension's questions instead of dialogs (tests); undefined restores the dialogs. */
   setPrompter(p: Prompter | undefined): void;
   /** Runs `pglc <args> --json` in the project root as the commands do. */

@@ -13,6 +13,7 @@ import type { CommandContext } from './commands/command-definition';
 import { createBackupStatusBar } from './backup-status-bar';
 import { commandTable } from './commands/command-table';
 import { registerCommands } from './commands/register-commands';
+import { erDiagramState, registerErDiagramSerializer } from './er-diagram-panel';
 import { createEnvironmentStore } from './environment-store';
 import { noProjectError } from './failures';
 import { startLanguageClient, type RunningLanguageClient } from './language-client';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
   };
   let lastFailure: CommandFailure | undefined;
   registerCommands(context, commandTable, ctx, (f) => (lastFailure = f));
+  context.subscriptions.push(registerErDiagramSerializer(ctx));
 
   languageClient = startLanguageClient(context, output);
   context.subscriptions.push(syncMigrationStatus(status, languageClient, output));
@@ -94,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
       await status.idle();
     },
     lastFailure: () => lastFailure,
+    erDiagram: () => erDiagramState(),
     setPrompter: (p) => prompts.replace(p),
     runPglc: (args, options) => cli.run(args, { cwd: ctx.requireRoot(), ...options }),
   };

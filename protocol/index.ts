@@ -8,3 +8,4 @@ export * from './settings';
 export * from './schema-model';
 export * from './schema';
 export * from './erd-geometry';
+export * from './webviews/er-diagram';

@@ -115,12 +115,16 @@ export interface ErdDiagram {
   relations: ErdRelation[];
   /** Positions from elkjs (layered, orthogonal edges, grouped by schema); absent when not laid out. */
   layout?: ErdLayout;
+  /** The migration that creates each table (`schema.name` → file relative to the project, 1-based line). */
+  origins?: Record<string, { file: string; line: number }>;
 }
 
 export type SchemaDiagramFormat = 'json' | 'mermaid' | 'dbml' | 'svg';
 
 export interface SchemaDiagramResult {
   diagram: ErdDiagram;
+  /** Every schema with tables or views, also those --schemas left out (for a filter). */
+  allSchemas: string[];
   format: SchemaDiagramFormat;
   /** The rendering (absent for json). */
   text?: string;

@@ -28,6 +28,7 @@ import { repairCommand } from './repair';
 import { rollbackCommand } from './rollback';
 import { rollbackLastCommand } from './rollback-last';
 import { setPasswordCommand } from './set-password';
+import { showErDiagramCommand } from './show-er-diagram';
 import { showOutputCommand } from './show-output';
 import { startDatabaseCommand } from './start-database';
 import { stopDatabaseCommand } from './stop-database';
@@ -56,6 +57,7 @@ export const commandTable: readonly CommandDefinition[] = [
   refreshCommand,
   showOutputCommand,
   openReadmeCommand,
+  showErDiagramCommand,
   backupCreateCommand,
   backupVerifyCommand,
   backupVerifyDeepCommand,

@@ -15,6 +15,7 @@ import { renderDbml } from './render-dbml';
 import { renderMermaid } from './render-mermaid';
 import { renderSvg } from './render-svg';
 import { loadSchemaSide, localScratchServer } from './schema-source';
+import { tableOrigins } from './table-origins';
 
 export const DIAGRAM_FORMATS: SchemaDiagramFormat[] = ['json', 'svg', 'mermaid', 'dbml'];
 
@@ -37,6 +38,7 @@ export async function schemaDiagram(opened: OpenedProject, opts: SchemaDiagramOp
   }
   const side = await loadSchemaSide(opened, opts.source, () => localScratchServer(opened, ctx), ctx);
   const diagram = erdOf(side.model, side.label, opts.schemas ? { schemas: opts.schemas } : {});
+  if (format === 'json') diagram.origins = await tableOrigins(opened.project, diagram);
   if (format === 'json' || format === 'svg') diagram.layout = await layoutErd(diagram, { collapsed: opts.collapsed ?? false });
   const text = format === 'svg' ? renderSvg(diagram, diagram.layout!)
     : format === 'mermaid' ? renderMermaid(diagram)
@@ -48,5 +50,6 @@ export async function schemaDiagram(opened: OpenedProject, opts: SchemaDiagramOp
     await writeFile(file, text ?? '');
     note(ctx, `Wrote ${opts.output} (${diagram.tables.length} tables, ${diagram.relations.length} relations)`, 'info');
   }
-  return { diagram, format, ...(text !== undefined && !file ? { text } : {}), ...(file ? { file } : {}) };
+  const allSchemas = [...new Set([...side.model.tables.map((t) => t.schema), ...side.model.views.map((v) => v.schema)])].sort();
+  return { diagram, allSchemas, format, ...(text !== undefined && !file ? { text } : {}), ...(file ? { file } : {}) };
 }
