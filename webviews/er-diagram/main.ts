@@ -156,7 +156,8 @@ function draw(d: ErdDiagram): void {
   }
   viewport.append(groups, edges, nodes);
   status.textContent = `${d.source}: ${d.tables.length} tables, ${d.relations.length} relations`;
-  if (!state.view) fit();
+  // The first drawing fits once the page has its size (before layout, the canvas measures 0).
+  if (!state.view) requestAnimationFrame(() => fit());
   else apply();
   highlight(false);
 }
