@@ -106,7 +106,7 @@ export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec
     label: env.name,
     database: target.database,
     model,
-    copyInto: (t) => copySchema(target, t, major, opened.vars, ctx),
+    copyInto: (t) => copySchema(target, t, major, opened, ctx),
   };
 }
 
@@ -114,10 +114,11 @@ export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec
  * `pg_dump --schema-only` of `from` replayed by psql into `to` (privileges kept, owners not:
  * the scratch server has other roles). The real tools, so the copy does not share the diff's blind spots.
  */
-async function copySchema(from: ConnectionTarget, to: ConnectionTarget, major: number, vars: Record<string, string | undefined>, ctx: OperationContext): Promise<void> {
+async function copySchema(from: ConnectionTarget, to: ConnectionTarget, major: number, opened: OpenedProject, ctx: OperationContext): Promise<void> {
+  const vars = opened.vars;
   const dump = await requireClientTool('pg_dump', major, vars);
   const psql = await requireClientTool('psql', major, vars);
-  const d = await runProcess(dump.path, ['--schema-only', '--no-owner', `--exclude-table=*._pglc_migrations`], { env: pgToolEnv(from, vars, 'pglc schema'), signal: ctx.signal });
+  const d = await runProcess(dump.path, ['--schema-only', '--no-owner', `--exclude-table=public.${opened.project.migrationTable}`], { env: pgToolEnv(from, vars, 'pglc schema'), signal: ctx.signal });
   if (d.code !== 0) {
     throw new PglcError('schema-copy-failed', { what: 'pg_dump could not read the schema for the self-check', why: d.stderr.trim().split('\n').slice(-3).join(' '), fix: 'Check the connection and privileges, or run with --no-check.' });
   }
