@@ -36,6 +36,8 @@ export interface SelfCheckResult {
   downStatements: number;
   /** Roles created on the scratch server (NOLOGIN) so that grants could be applied. */
   rolesCreated: string[];
+  /** The scratch database the check ran in (already dropped). */
+  scratchDatabase: string;
   durationMs: number;
 }
 
@@ -139,6 +141,7 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
     upStatements: input.diff.up.steps.length,
     downStatements: input.diff.down.steps.length,
     rolesCreated,
+    scratchDatabase: name,
     durationMs: Math.round(performance.now() - t0),
   };
 }
