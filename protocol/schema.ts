@@ -131,3 +131,24 @@ export interface SchemaDiagramResult {
   /** Where it was written (-o). */
   file?: string;
 }
+
+export interface SchemaDriftResult {
+  environment: string;
+  database: string;
+  /** The newest migration applied on the environment (the shadow database is built up to it); absent when none is. */
+  upTo?: string;
+  /** The environment has exactly the schema its applied migrations build. */
+  identical: boolean;
+  /** Objects the environment has that no applied migration creates. */
+  unmanaged: string[];
+  /** Objects the applied migrations create that the environment lacks. */
+  missing: string[];
+  /** Objects both have, shaped differently (`object: field: actual → expected`). */
+  different: string[];
+  /** The catch-up migration (empty when identical). */
+  migration: string;
+  check?: SchemaDiffCheck;
+  /** Set by --absorb: the migration written and recorded as applied on the environment. */
+  absorbed?: CreateMigrationResult;
+  notes: string[];
+}

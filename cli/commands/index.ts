@@ -31,6 +31,7 @@ import backupConfig from './backup-config';
 import schemaShow from './schema-show';
 import schemaDiff from './schema-diff';
 import schemaDiagram from './schema-diagram';
+import schemaDrift from './schema-drift';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -64,6 +65,7 @@ export const commands: CommandDefinition<any>[] = [
   schemaShow,
   schemaDiff,
   schemaDiagram,
+  schemaDrift,
 ];
 
 export const groups: Record<string, string> = {

@@ -56,9 +56,9 @@ function quiet(ctx: OperationContext): OperationContext {
  * Applies every migration (Up sections, in order) to `target`.
  * Throws `shadow-build-failed` naming the migration that failed.
  */
-export async function applyMigrations(opened: OpenedProject, target: ConnectionTarget, ctx: OperationContext): Promise<void> {
+export async function applyMigrations(opened: OpenedProject, target: ConnectionTarget, ctx: OperationContext, upTo?: string): Promise<void> {
   try {
-    await migrate(opened.project, { name: 'shadow', protected: false }, target, { allowOutOfOrder: true }, ctx);
+    await migrate(opened.project, { name: 'shadow', protected: false }, target, { allowOutOfOrder: true, ...(upTo !== undefined ? { to: upTo } : {}) }, ctx);
   } catch (e) {
     if (isPglcError(e) && (e.code === 'migration-failed' || e.code === 'migration-invalid')) {
       throw new PglcError('shadow-build-failed', {
@@ -76,12 +76,15 @@ export async function applyMigrations(opened: OpenedProject, target: ConnectionT
  * Reads one side. `scratch` is needed for `migrations` (the shadow database lives there).
  * @example const side = await loadSchemaSide(opened, 'staging', scratch, ctx); side.model.tables.length
  */
-export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec, scratch: () => Promise<ScratchServer>, ctx: OperationContext): Promise<SchemaSide> {
+export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec, scratch: () => Promise<ScratchServer>, ctx: OperationContext, opts: { upTo?: string | null } = {}): Promise<SchemaSide> {
   if (spec === 'migrations') {
     const server = await scratch();
     progress(ctx, 'schema.shadow', 'Building the shadow database from the migrations…');
+    // upTo: only the migrations up to that version; null: none (what an environment with nothing applied should have).
+    const upTo = opts.upTo ?? undefined;
+    const none = opts.upTo === null;
     const model = await withScratchDatabase(server, 'shadow', async (target) => {
-      await applyMigrations(opened, target, quiet(ctx));
+      if (!none) await applyMigrations(opened, target, quiet(ctx), upTo);
       const client = await connect(target, { applicationName: 'pglc schema' });
       try {
         return await introspect(client, introspectOptions(opened, 'migrations'), ctx);
@@ -89,7 +92,7 @@ export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec
         await client.end().catch(() => undefined);
       }
     });
-    return { label: 'migrations', model, copyInto: (t) => applyMigrations(opened, t, quiet(ctx)) };
+    return { label: upTo ? `migrations up to ${upTo}` : 'migrations', model, copyInto: async (t) => { if (!none) await applyMigrations(opened, t, quiet(ctx), upTo); } };
   }
   const { env, target } = await resolveOpened(opened, spec, ctx);
   progress(ctx, 'schema.introspect', `Reading the schema of ${env.name}…`);

@@ -125,3 +125,50 @@ test('schema diff / show / diagram on environments and migrations', async (t) =>
   assert.ok(!readdirSync(p.dir).some((f) => f.startsWith('pglc_')), 'no stray files');
   assert.ok(existsSync(join(p.dir, 'erd.svg')));
 });
+
+test('schema drift: what an environment has that its applied migrations do not create, absorbed without touching its schema', async (t) => {
+  const db = await createTestDatabase('drift');
+  const p = tempProject({
+    'pglc.toml': '[project]\nname = "drift"\n\n[environments.stage]\nurl = "${STAGE_URL}"\n',
+    'pglc/migrations/0001_users.sql': '-- Up\ncreate table users (id int primary key, email text);\n-- Down\ndrop table users;\n',
+    'pglc/migrations/0002_posts.sql': '-- Up\ncreate table posts (id int primary key);\n-- Down\ndrop table posts;\n',
+  });
+  const run = (args: string[]) => runPglc(args, { cwd: p.dir, env: { STAGE_URL: db.url } });
+  t.after(async () => {
+    await runPglc(['db', 'stop'], { cwd: p.dir });
+    p.cleanup();
+    await db.drop();
+  });
+  assert.equal((await run(['db', 'migrate', '--env', 'stage', '--to', '0001'])).code, 0);
+
+  // Only 0001 is applied: 0002's table is pending, not drift.
+  const clean = await run(['schema', 'drift', '--env', 'stage', '--json']);
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+  assert.equal(clean.result!.result.upTo, '0001');
+  assert.equal(clean.result!.result.identical, true, clean.result!.result.migration);
+
+  // A hotfix made by hand on the environment.
+  await db.query('create table audit (id int primary key, at timestamptz); create index audit_at on audit (at); alter table users add column name text; comment on table users is \'people\'');
+  const drift = await run(['schema', 'drift', '--env', 'stage', '--json']);
+  assert.equal(drift.code, 0, drift.stdout + drift.stderr);
+  const r = drift.result!.result;
+  assert.equal(r.identical, false);
+  assert.deepEqual(r.unmanaged, ['column public.users.name', 'index public.audit_at', 'table public.audit']);
+  assert.deepEqual(r.missing, []);
+  assert.deepEqual(r.different.map((d: string) => d.split(':')[0]), ['table public.users']);
+  const human = await run(['schema', 'drift', '--env', 'stage']);
+  assert.match(human.stdout, /3 objects that no migration creates/);
+
+  // Absorb: the catch-up migration is 0003 (after 0002, which stays pending), recorded as applied on stage.
+  const absorbed = await run(['schema', 'drift', '--env', 'stage', '--absorb', 'stage hotfix', '--json']);
+  assert.equal(absorbed.code, 0, absorbed.stdout + absorbed.stderr);
+  assert.equal(absorbed.result!.result.absorbed.file, 'pglc/migrations/0003_stage_hotfix.sql');
+  assert.equal(absorbed.result!.result.check.ok, true);
+  const text = readFileSync(join(p.dir, 'pglc/migrations/0003_stage_hotfix.sql'), 'utf8');
+  assert.match(text, /CREATE TABLE public\.audit/);
+  assert.match(text, /COMMENT ON TABLE public\.users IS 'people';/);
+  const status = await run(['db', 'migrate:status', '--env', 'stage', '--json']);
+  assert.deepEqual(status.result!.result.rows.map((x: { version: string; state: string }) => `${x.version} ${x.state}`), ['0001 applied', '0002 out-of-order', '0003 applied']);
+  assert.equal((await db.query("select count(*)::int n from information_schema.tables where table_name = 'audit'")).rows[0].n, 1, 'the schema was not touched');
+});
+
