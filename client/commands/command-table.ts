@@ -28,6 +28,7 @@ import { repairCommand } from './repair';
 import { rollbackCommand } from './rollback';
 import { rollbackLastCommand } from './rollback-last';
 import { setPasswordCommand } from './set-password';
+import { schemaDriftCommand } from './schema-drift';
 import { showErDiagramCommand } from './show-er-diagram';
 import { showOutputCommand } from './show-output';
 import { startDatabaseCommand } from './start-database';
@@ -58,6 +59,7 @@ export const commandTable: readonly CommandDefinition[] = [
   showOutputCommand,
   openReadmeCommand,
   showErDiagramCommand,
+  schemaDriftCommand,
   backupCreateCommand,
   backupVerifyCommand,
   backupVerifyDeepCommand,
