@@ -152,3 +152,12 @@ export interface SchemaDriftResult {
   absorbed?: CreateMigrationResult;
   notes: string[];
 }
+
+export interface SchemaDocsResult {
+  source: string;
+  format: 'markdown' | 'html';
+  tables: number;
+  /** The documentation, when not written to a file. */
+  text?: string;
+  file?: string;
+}

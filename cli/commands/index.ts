@@ -32,6 +32,7 @@ import schemaShow from './schema-show';
 import schemaDiff from './schema-diff';
 import schemaDiagram from './schema-diagram';
 import schemaDrift from './schema-drift';
+import schemaDocs from './schema-docs';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -66,6 +67,7 @@ export const commands: CommandDefinition<any>[] = [
   schemaDiff,
   schemaDiagram,
   schemaDrift,
+  schemaDocs,
 ];
 
 export const groups: Record<string, string> = {

@@ -122,6 +122,22 @@ test('schema diff / show / diagram on environments and migrations', async (t) =>
   const dbml = await run(['schema', 'diagram', '--migrations', '--format', 'dbml']);
   assert.match(dbml.stdout, /Ref "posts_user_id_fkey": "public"."posts"."user_id" > "public"."users"."id"/);
 
+  // docs: every table with its columns, comments and relationships both ways; names and comments escaped.
+  await b.query(`comment on table users is 'People <b>who</b> | sign in'`);
+  const md = await run(['schema', 'docs', '--env', 'b']);
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^# Schema of b \(/);
+  assert.match(md.stdout, /## public\.posts[\s\S]*\| body \| text \| yes \|  \|  \| markdown \|/);
+  assert.match(md.stdout, /\*\*References\*\*\n\n- \[user\\_id → public\.users \(id\)\]\(#public-users\)/);
+  assert.match(md.stdout, /## public\.users[\s\S]*People \\<b\\>who\\<\/b\\> \\\| sign in[\s\S]*\*\*Referenced by\*\*\n\n- \[public\.posts \(user\\_id\)\]/);
+  const htmlRun = await run(['schema', 'docs', '--env', 'b', '--format', 'html', '-o', 'schema.html', '--json']);
+  assert.equal(htmlRun.code, 0, htmlRun.stdout);
+  const page = readFileSync(join(p.dir, 'schema.html'), 'utf8');
+  assert.match(page, /<section id="public-users"><h2>public\.users<\/h2>/);
+  assert.ok(page.includes('People &lt;b&gt;who&lt;/b&gt; | sign in'), 'comments are escaped');
+  assert.ok(!/<script/i.test(page));
+  assert.equal((await run(['schema', 'docs', '--format', 'pdf', '--json'])).result!.error!.code, 'usage');
+
   assert.ok(!readdirSync(p.dir).some((f) => f.startsWith('pglc_')), 'no stray files');
   assert.ok(existsSync(join(p.dir, 'erd.svg')));
 });
