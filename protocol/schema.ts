@@ -161,3 +161,33 @@ export interface SchemaDocsResult {
   text?: string;
   file?: string;
 }
+
+export interface UnusedIndex {
+  schema: string;
+  table: string;
+  index: string;
+  /** Bytes on disk. */
+  bytes: number;
+  scans: number;
+  /** `DROP INDEX CONCURRENTLY …` */
+  suggestion: string;
+}
+
+export interface MissingIndex {
+  schema: string;
+  table: string;
+  /** `foreign-key`: a foreign key whose columns lead no index; `sequential-scans`: a table read mostly by sequential scans. */
+  reason: 'foreign-key' | 'sequential-scans';
+  detail: string;
+  /** `CREATE INDEX CONCURRENTLY …` for a foreign key; absent when the columns cannot be known (sequential scans). */
+  suggestion?: string;
+}
+
+export interface SchemaIndexesResult {
+  environment: string;
+  database: string;
+  /** When the statistics were last reset (unused means: not used since then). */
+  statsSince?: string;
+  unused?: UnusedIndex[];
+  missing?: MissingIndex[];
+}

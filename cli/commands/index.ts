@@ -33,6 +33,7 @@ import schemaDiff from './schema-diff';
 import schemaDiagram from './schema-diagram';
 import schemaDrift from './schema-drift';
 import schemaDocs from './schema-docs';
+import schemaIndexes from './schema-indexes';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -68,6 +69,7 @@ export const commands: CommandDefinition<any>[] = [
   schemaDiagram,
   schemaDrift,
   schemaDocs,
+  schemaIndexes,
 ];
 
 export const groups: Record<string, string> = {
