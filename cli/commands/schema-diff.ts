@@ -10,7 +10,7 @@ export default defineCommand<SchemaDiffResult>({
   path: ['schema', 'diff'],
   summary: 'Generate the migration (Up and Down) from one schema to another, and prove it on a scratch copy',
   help: [
-    'Each side is an environment from pglc.toml or `migrations` (the schema the migrations build).',
+    'Each side is an environment from pglc.toml, `migrations` (the schema the migrations build) or a local backup (`backup:<id>`, `backup:latest`).',
     'Default: migrations → local. With one side: migrations → that side.',
     'Examples:',
     '  pglc schema diff                         # what local has that the migrations do not create',
@@ -21,8 +21,8 @@ export default defineCommand<SchemaDiffResult>({
   usesEnvironment: false,
   configure: (cmd) =>
     cmd
-      .argument('[from]', 'environment or `migrations` (default migrations)')
-      .argument('[to]', 'environment or `migrations` (default local)')
+      .argument('[from]', 'environment, `migrations` or `backup:<id|latest>` (default migrations)')
+      .argument('[to]', 'environment, `migrations` or `backup:<id|latest>` (default local)')
       .option('--create-migration <name>', 'write the Up and Down as the next migration file (only when the self-check passes)')
       .option('--no-check', 'skip the self-check (apply Up and Down to a scratch copy)')
       .option('--unsafe', 'plain forms instead of CREATE INDEX CONCURRENTLY and NOT VALID + VALIDATE')

@@ -103,6 +103,9 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
       } else {
         throwIfAborted(ctx.signal, 'The self-check');
         const after = await introspect(client, input.introspect);
+        // A side read without privileges (a backup) means the diff left grants alone: so does the check.
+        const privileges = input.from.privileges && input.to.privileges;
+        after.privileges = privileges;
         const left = structuralDifferences(input.to, after).filter((d) => !unreliable.has(d.key));
         if (left.length) {
           defects.push({
@@ -117,6 +120,7 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
         if (downFailure) defects.push({ phase: 'down-apply', ...downFailure });
         else {
           const back = await introspect(client, input.introspect);
+          back.privileges = privileges;
           const rest = structuralDifferences(copy, back);
           if (rest.length) {
             defects.push({

@@ -9,8 +9,13 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findZstd } from '../backup/compression';
+import { openLocalBackup } from '../backup/open-backup';
 import { pgToolEnv } from '../backup/pg-tool-env';
-import { connect } from '../db/connect';
+import { restoreInto } from '../backup/restore-into';
+import { majorOf } from '../backup/verify';
+import { requireBackupKey } from '../crypto/backup-key';
+import { connect, withConnection } from '../db/connect';
 import type { ConnectionTarget } from '../db/connection-target';
 import { ensureLocalCluster } from '../db/local-cluster';
 import { serverVersion } from '../db/server-info';
@@ -24,7 +29,7 @@ import { introspect, type IntrospectOptions } from './introspect';
 import type { SchemaModel } from './model';
 import { withScratchDatabase, type ScratchServer } from './scratch-database';
 
-/** `migrations`, or the name of an environment from pglc.toml. */
+/** `migrations`, `backup:<id>` (a local backup; `backup:latest`), or the name of an environment from pglc.toml. */
 export type SchemaSideSpec = string;
 
 export interface SchemaSide {
@@ -94,6 +99,7 @@ export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec
     });
     return { label: upTo ? `migrations up to ${upTo}` : 'migrations', model, copyInto: async (t) => { if (!none) await applyMigrations(opened, t, quiet(ctx), upTo); } };
   }
+  if (spec.startsWith('backup:')) return loadBackupSide(opened, spec.slice('backup:'.length), await scratch(), ctx);
   const { env, target } = await resolveOpened(opened, spec, ctx);
   progress(ctx, 'schema.introspect', `Reading the schema of ${env.name}…`);
   const client = await connect(target, { applicationName: 'pglc schema', envName: env.name });
@@ -111,6 +117,46 @@ export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec
     model,
     copyInto: (t) => copySchema(target, t, major, opened, ctx),
   };
+}
+
+/**
+ * A backup as a side: restored (checked, decrypted, decompressed) into a scratch database on the
+ * local server and read there. Restores run without privileges, so the model says so and the
+ * diff does not compare grants (it notes that).
+ */
+async function loadBackupSide(opened: OpenedProject, ref: string, server: ScratchServer, ctx: OperationContext): Promise<SchemaSide> {
+  const { store, manifest } = await openLocalBackup(opened.project, ref, { signal: ctx.signal });
+  if (manifest.scope === 'data-only') {
+    throw new PglcError('backup-unsupported', { what: `Backup ${manifest.id} has no schema`, why: 'it is a data-only backup', fix: 'Pick a full or schema-only backup (`pglc backup list`).' });
+  }
+  const vars = opened.vars;
+  const key = manifest.encryption.algorithm === 'none' ? undefined : requireBackupKey(vars, manifest.encryption.keyId, `Reading backup ${manifest.id}`);
+  const zstdPath = manifest.compression.algorithm === 'zstd' ? await findZstd(vars) : undefined;
+  const local = await withConnection(server.admin, { applicationName: 'pglc schema' }, (c) => serverVersion(c));
+  const tools = {
+    pgRestorePath: (await requireClientTool('pg_restore', Math.max(local.major, majorOf(manifest.pgDumpVersion)), vars)).path,
+    psqlPath: (await requireClientTool('psql', local, vars)).path,
+  };
+  const restore = async (t: ConnectionTarget) => {
+    const work = await mkdtemp(join(tmpdir(), 'pglc-schema-'));
+    try {
+      await restoreInto({ store, manifest, key, zstdPath, ctx: { ...ctx, env: vars } }, t, tools, { workDir: work, jobs: 2 });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  };
+  progress(ctx, 'schema.backup', `Restoring backup ${manifest.id} into a scratch database…`);
+  const model = await withScratchDatabase(server, 'backup', async (t) => {
+    await restore(t);
+    const client = await connect(t, { applicationName: 'pglc schema' });
+    try {
+      return await introspect(client, introspectOptions(opened, `backup ${manifest.id}`), ctx);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  model.privileges = false;
+  return { label: `backup ${manifest.id}`, model, copyInto: restore };
 }
 
 /**

@@ -188,3 +188,28 @@ test('schema drift: what an environment has that its applied migrations do not c
   assert.equal((await db.query("select count(*)::int n from information_schema.tables where table_name = 'audit'")).rows[0].n, 1, 'the schema was not touched');
 });
 
+
+test('schema diff from a backup: restored on the local server, grants left alone (a restore has none), self-checked', async (t) => {
+  const db = await createTestDatabase('bk');
+  const p = tempProject({ 'pglc.toml': '[project]\nname = "bk"\n\n[environments.e]\nurl = "${E_URL}"\n' });
+  const run = (args: string[]) => runPglc(args, { cwd: p.dir, env: { E_URL: db.url } });
+  t.after(async () => {
+    await runPglc(['db', 'stop'], { cwd: p.dir });
+    p.cleanup();
+    await db.drop();
+  });
+  await db.query('create table items (id int primary key, name text); insert into items values (1, $$a$$);');
+  const backup = await run(['backup', 'create', '--env', 'e', '--no-encrypt', '--json']);
+  assert.equal(backup.code, 0, backup.stdout + backup.stderr);
+  await db.query('alter table items add column price numeric(10,2) not null default 0; create index items_name on items (name)');
+
+  const diff = await run(['schema', 'diff', 'backup:latest', 'e', '--json']);
+  assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+  const r = diff.result!.result;
+  assert.equal(r.from, `backup ${backup.result!.result.manifest.id}`);
+  assert.equal(r.check.ok, true, JSON.stringify(r.check.defects));
+  assert.deepEqual(r.changed, ['column public.items.price', 'index public.items_name']);
+  assert.ok(r.up.notes.some((n: string) => /Grants and default privileges were not compared/.test(n)));
+  const missing = await run(['schema', 'diff', 'backup:nope', 'e', '--json']);
+  assert.equal(missing.result!.error!.code, 'backup-not-found');
+});
