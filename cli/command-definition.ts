@@ -23,6 +23,11 @@ export interface CommandDefinition<R = unknown> {
   /** False for commands that work without an environment (init, migrate:create). */
   usesEnvironment?: boolean;
   run(input: CommandInput, ctx: OperationContext): Promise<R>;
+  /**
+   * A result that is printed in full and still exits with 1 (a diff whose self-check found
+   * defects: the reader needs the SQL and the defects, and scripts need the failure).
+   */
+  failed?(result: R): boolean;
   /** Human rendering of the result (stdout). */
   render(result: R, input: CommandInput): string | undefined;
 }

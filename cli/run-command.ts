@@ -39,7 +39,7 @@ export async function runCommand(def: CommandDefinition, input: CommandInput): P
       try {
         const result = await def.run(input, ctx);
         reporter.success(name, result, () => def.render(result, input));
-        return ExitCode.ok;
+        return def.failed?.(result) ? ExitCode.failed : ExitCode.ok;
       } catch (e) {
         // Guards check before anything changes, so asking and running again is safe.
         if (isPglcError(e) && e.code === 'confirmation-required' && attempt === 0 && input.opts.confirm === undefined) {

@@ -6,6 +6,7 @@
 import type { RestorePanelHandle } from './restore-panel';
 import type * as vscode from 'vscode';
 import type { CliEvent, ErrorPayload } from '../protocol/index';
+import type { ErDiagramPanelState } from './er-diagram-panel';
 import type { Prompter } from './prompts';
 
 /** Name and version the language server sent back in its `initialize` answer. */
@@ -59,6 +60,8 @@ export interface PglcExtensionApi {
   lastFailure(): CommandFailure | undefined;
   /** The open restore confirmation panel: what the host sent it, and messages as if from it (tests). */
   restorePanel(): RestorePanelHandle | undefined;
+  /** The ER diagram panel: open or not, its input, the last diagram it was sent. */
+  erDiagram(): ErDiagramPanelState;
   /** Answers the extension's questions instead of dialogs (tests); undefined restores the dialogs. */
   setPrompter(p: Prompter | undefined): void;
   /** Runs `pglc <args> --json` in the project root as the commands do. */

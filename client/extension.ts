@@ -14,6 +14,7 @@ import { createBackupStatusBar } from './backup-status-bar';
 import { commandTable } from './commands/command-table';
 import { registerCommands } from './commands/register-commands';
 import { currentRestorePanel, registerRestorePanelSerializer } from './restore-panel';
+import { erDiagramState, registerErDiagramSerializer } from './er-diagram-panel';
 import { createEnvironmentStore } from './environment-store';
 import { noProjectError } from './failures';
 import { startLanguageClient, type RunningLanguageClient } from './language-client';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
   let lastFailure: CommandFailure | undefined;
   registerCommands(context, commandTable, ctx, (f) => (lastFailure = f));
   context.subscriptions.push(registerRestorePanelSerializer(ctx));
+  context.subscriptions.push(registerErDiagramSerializer(ctx));
 
   languageClient = startLanguageClient(context, output);
   context.subscriptions.push(syncMigrationStatus(status, languageClient, output));
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
     },
     lastFailure: () => lastFailure,
     restorePanel: currentRestorePanel,
+    erDiagram: () => erDiagramState(),
     setPrompter: (p) => prompts.replace(p),
     runPglc: (args, options) => cli.run(args, { cwd: ctx.requireRoot(), ...options }),
   };

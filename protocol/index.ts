@@ -9,3 +9,7 @@ export * from './restore';
 export * from './anonymize';
 export * from './webview';
 export * from './webviews/restore-confirm';
+export * from './schema-model';
+export * from './schema';
+export * from './erd-geometry';
+export * from './webviews/er-diagram';

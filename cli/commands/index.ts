@@ -33,6 +33,12 @@ import restoreUndo from './restore-undo';
 import restoreOld from './restore-old';
 import restoreDropOld from './restore-drop-old';
 import dataAnonymize from './data-anonymize';
+import schemaShow from './schema-show';
+import schemaDiff from './schema-diff';
+import schemaDiagram from './schema-diagram';
+import schemaDrift from './schema-drift';
+import schemaDocs from './schema-docs';
+import schemaIndexes from './schema-indexes';
 
 export const commands: CommandDefinition<any>[] = [
   init,
@@ -68,6 +74,12 @@ export const commands: CommandDefinition<any>[] = [
   restoreOld,
   restoreDropOld,
   dataAnonymize,
+  schemaShow,
+  schemaDiff,
+  schemaDiagram,
+  schemaDrift,
+  schemaDocs,
+  schemaIndexes,
 ];
 
 export const groups: Record<string, string> = {
@@ -76,4 +88,5 @@ export const groups: Record<string, string> = {
   backup: 'Backups: create, verify, store locally and on S3, retain, schedule',
   storage: 'Where backups are stored',
   data: 'Data: anonymize personal data',
+  schema: 'Schema: show, diff (with a self-checked migration), ER diagram',
 };

@@ -28,6 +28,8 @@ import { repairCommand } from './repair';
 import { rollbackCommand } from './rollback';
 import { rollbackLastCommand } from './rollback-last';
 import { setPasswordCommand } from './set-password';
+import { schemaDriftCommand } from './schema-drift';
+import { showErDiagramCommand } from './show-er-diagram';
 import { showOutputCommand } from './show-output';
 import { startDatabaseCommand } from './start-database';
 import { stopDatabaseCommand } from './stop-database';
@@ -60,6 +62,8 @@ export const commandTable: readonly CommandDefinition[] = [
   refreshCommand,
   showOutputCommand,
   openReadmeCommand,
+  showErDiagramCommand,
+  schemaDriftCommand,
   backupCreateCommand,
   backupVerifyCommand,
   backupVerifyDeepCommand,

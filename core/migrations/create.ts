@@ -66,17 +66,29 @@ export function nextVersion(existing: string[], format: MigrationFormat, now: Da
   return (BigInt(newest) + 1n).toString().padStart(newest.length, '0');
 }
 
-function templateFor(format: MigrationFormat): { up: string; down?: string } {
+/** What a generated migration holds (`pglc schema diff --create-migration`). */
+export interface MigrationContent {
+  /** Comment lines for the top of the (Up) file. */
+  header: string;
+  up: string;
+  down: string;
+}
+
+function templateFor(format: MigrationFormat, c: MigrationContent = { header: '', up: '\n', down: '\n' }): { up: string; down?: string } {
   switch (format) {
     case 'pglc':
-      return { up: '-- Up\n\n\n-- Down\n\n' };
-    case 'dbmate':
-      return { up: '-- migrate:up\n\n\n-- migrate:down\n\n' };
+      return { up: `${c.header}-- Up\n${c.up}\n-- Down\n${c.down}` };
+    case 'dbmate': {
+      // dbmate declares no-transaction on its markers.
+      const noTx = /^-- pglc:no-transaction$/m.test(c.header) ? ' transaction:false' : '';
+      return { up: `${c.header.replace(/^-- pglc:no-transaction\n/m, '')}-- migrate:up${noTx}\n${c.up}\n-- migrate:down${noTx}\n${c.down}` };
+    }
     case 'supabase':
-      return { up: '' };
+      // Supabase migrations have no Down: it is kept as a comment for the reader.
+      return { up: c.header || c.up.trim() ? `${c.header}${c.up}${c.down.trim() ? `\n-- Down (Supabase runs no Down; kept for reference):\n${c.down.replace(/^/gm, '-- ')}` : ''}` : '' };
     case 'split-files':
     case 'split-folder':
-      return { up: '', down: '' };
+      return { up: c.header || c.up.trim() ? `${c.header}${c.up}` : '', down: c.down.trim() ? c.down : '' };
   }
 }
 
@@ -84,7 +96,7 @@ function templateFor(format: MigrationFormat): { up: string; down?: string } {
  * Creates the files of a new migration and returns where they are.
  * @example const r = await createMigration(project, 'add posts', ctx); r.file // 'pglc/migrations/0003_add_posts.sql'
  */
-export async function createMigration(project: ProjectConfig, name: string, ctx: OperationContext): Promise<CreateMigrationResult> {
+export async function createMigration(project: ProjectConfig, name: string, ctx: OperationContext, content?: MigrationContent): Promise<CreateMigrationResult> {
   const slug = slugify(name);
   if (!slug) {
     throw new PglcError('usage', {
@@ -115,7 +127,7 @@ export async function createMigration(project: ProjectConfig, name: string, ctx:
   }
   const version = nextVersion(versions, format, nowOf(ctx));
   const base = `${version}_${slug}`;
-  const template = templateFor(format);
+  const template = templateFor(format, content);
 
   const planned: { path: string; text: string }[] = [];
   if (format === 'split-files') {

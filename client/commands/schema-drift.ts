@@ -1,0 +1,54 @@
+// `Postgres Lifecycle: Check Schema Drift` (an Environments row's menu, or the palette for the
+// active environment) — runs `pglc schema drift`; when the environment has objects its applied
+// migrations do not create, offers to show the catch-up SQL or to absorb it: write it as the
+// next migration and record it as applied there (`--absorb`; a protected environment asks for
+// the database name through the CLI's guard).
+
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SchemaDriftResult } from '../../protocol/index';
+import { cancelledByUser, runOperation } from '../operations';
+import { activeEnvironment, environmentArg } from './command-args';
+import { defineCommand } from './command-definition';
+
+const SHOW = 'Show SQL';
+const ABSORB = 'Absorb Drift…';
+
+export const schemaDriftCommand = defineCommand({
+  id: 'pglc.schema.drift',
+  async run(ctx, arg) {
+    const root = ctx.requireRoot();
+    const env = environmentArg(arg) ?? (await activeEnvironment(ctx));
+    const r = await runOperation<SchemaDriftResult>(ctx, { title: `Comparing ${env} with its migrations`, busy: `drift of ${env}`, args: ['schema', 'drift'], env });
+    if (r.identical) {
+      void vscode.window.showInformationMessage(`${env} has no drift: its schema is what its applied migrations build.`);
+      return r;
+    }
+    const parts = [
+      r.unmanaged.length && `${r.unmanaged.length} object${r.unmanaged.length === 1 ? '' : 's'} that no migration creates`,
+      r.missing.length && `${r.missing.length} that the migrations create but it lacks`,
+      r.different.length && `${r.different.length} shaped differently`,
+    ].filter(Boolean);
+    ctx.output.info(`Drift of ${env}:\n${[...r.unmanaged.map((x) => `  + ${x}`), ...r.missing.map((x) => `  - ${x}`), ...r.different.map((x) => `  ~ ${x}`)].join('\n')}`);
+    const choice = await ctx.prompts.current().ask(`${env} has ${parts.join(', ')}.`, { detail: [...r.unmanaged, ...r.missing].slice(0, 12).join('\n') }, SHOW, ABSORB);
+    if (choice === SHOW) {
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: r.migration });
+      await vscode.window.showTextDocument(doc);
+      return r;
+    }
+    if (choice !== ABSORB) return r;
+    const name = await ctx.prompts.current().input({
+      title: 'Absorb Drift',
+      prompt: `Name of the catch-up migration (it is recorded as applied on ${env}; its schema is not changed)`,
+      value: `${env}_drift`,
+      validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9_ -]*$/.test(v.trim()) ? undefined : 'Use letters, digits, _ and - (spaces become _)'),
+    });
+    if (!name) throw cancelledByUser('Absorb Drift');
+    const absorbed = await runOperation<SchemaDriftResult>(ctx, { title: `Absorbing the drift of ${env}`, busy: `absorbing drift of ${env}`, args: ['schema', 'drift', '--absorb', name.trim().replace(/\s+/g, '_')], env, guarded: true });
+    if (absorbed.absorbed) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, absorbed.absorbed.file)));
+      await vscode.window.showTextDocument(doc);
+    }
+    return absorbed;
+  },
+});
