@@ -5,3 +5,4 @@ export * from './environments';
 export * from './lsp';
 export * from './backups';
 export * from './settings';
+export * from './lint';
