@@ -33,7 +33,9 @@ function buildProgram(onRun: (p: Promise<number>) => void): Command {
     if (def.help) cmd.addHelpText('after', `\n${def.help}`);
     cmd.action((...received: unknown[]) => {
       const c = received[received.length - 1] as Command;
-      const args = c.args.slice(0, c.registeredArguments.length);
+      // a variadic last argument (`[paths...]`) takes every remaining word
+      const variadic = c.registeredArguments[c.registeredArguments.length - 1]?.variadic === true;
+      const args = variadic ? c.args : c.args.slice(0, c.registeredArguments.length);
       onRun(runCommand(def, { args, opts: c.opts() }));
     });
   }

@@ -78,10 +78,10 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   };
 
   let state: SchemaState = createSchemaState();
-  let i = 0;
+  // one event, not one per file: CI logs are not terminals, and a project has hundreds
+  progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
   for (const m of migrations) {
     ctx.signal?.throwIfAborted();
-    progress(ctx, 'lint', migrationLabel(m), { current: ++i, total: migrations.length, unit: 'migrations' });
     const text = await readFile(m.path, 'utf8');
     const migration = { version: m.version, label: migrationLabel(m) };
     const downText = m.downPath ? await readFile(m.downPath, 'utf8') : undefined;
