@@ -1,7 +1,7 @@
 // The language server process (started by the client over IPC, or over stdio by bench/lsp):
 // wiring only. Handlers are plain functions `(model, document, params) → result` in their own
 // modules; this file routes LSP messages to them, debounces diagnostics and keeps the latest
-// `pglc/migrationStatus`.
+// `pglc/migrationStatus`; schema lint diagnostics join the syntax ones for migration files.
 // Invariants: the server never imports `vscode` and never connects to a database (status comes
 // from the client); with the stdio transport stdout is the protocol, so nothing here writes to
 // the console; diagnostics are published with the version they were computed for.
@@ -19,6 +19,8 @@ import type { DocumentModel } from './document-model';
 import { computeDocumentSymbols } from './document-symbols';
 import { computeFoldingRanges } from './folding-ranges';
 import { computeHover } from './hover';
+import { createLintContexts, loadSchemaFromDisk } from './lint-context';
+import { computeLintDiagnostics } from './lint-diagnostics';
 import { initializeResult, serverOptions, type ServerOptions } from './initialize';
 import { classifyMigrationDocument } from './migration-document';
 import { createMigrationFolders, loadMigrationDirsFromConfig } from './migration-folders';
@@ -39,6 +41,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const folders = createMigrationFolders(loadMigrationDirsFromConfig(process.env));
 const models = createModelCache();
+const lint = createLintContexts(loadSchemaFromDisk(process.env));
 let options: ServerOptions = serverOptions({ capabilities: {} } as Parameters<typeof serverOptions>[0]);
 let debouncer: Debouncer = createDebouncer(options.diagnosticsDebounceMs);
 let status: MigrationStatusParams | undefined;
@@ -67,7 +70,17 @@ async function modelOf(uri: string): Promise<{ model: DocumentModel; document: T
 async function publishDiagnostics(uri: string): Promise<void> {
   const m = await modelOf(uri);
   if (!m) return;
-  await connection.sendDiagnostics({ uri, version: m.model.version, diagnostics: computeDiagnostics(m.model, m.document) });
+  let diagnostics = computeDiagnostics(m.model, m.document);
+  if (m.path && m.model.migration) {
+    const inputs = await lint.inputsFor(m.path, m.model.migration);
+    // the document may have changed while the project's schema was read: the next run publishes
+    if (documents.get(uri)?.version !== m.model.version) return;
+    if (inputs) {
+      const offset = (d: { range: { start: { line: number; character: number } } }) => m.document.offsetAt(d.range.start);
+      diagnostics = [...diagnostics, ...computeLintDiagnostics(m.model, m.document, m.path, inputs)].sort((a, b) => offset(a) - offset(b));
+    }
+  }
+  await connection.sendDiagnostics({ uri, version: m.model.version, diagnostics });
 }
 
 function publishLater(uri: string): void {
@@ -118,7 +131,13 @@ connection.onNotification(MigrationStatusNotification, (params: MigrationStatusP
 });
 
 connection.onDidChangeWatchedFiles((e) => {
-  if (!e.changes.some((c) => /(^|\/)pglc\.toml$/.test(c.uri))) return;
+  const config = e.changes.some((c) => /(^|\/)pglc\.toml$/.test(c.uri));
+  // a migration saved, created or deleted changes the schema later migrations are linted on
+  if (config || e.changes.some((c) => /\.sql$/i.test(c.uri))) lint.invalidate();
+  if (!config) {
+    republishAll();
+    return;
+  }
   folders.configChanged();
   republishAll();
   if (options.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(logError);

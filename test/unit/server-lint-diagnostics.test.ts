@@ -1,0 +1,89 @@
+// Schema lint in the language server, by calling its handlers directly: findings of a migration
+// as diagnostics (rule as code, documentation link, exact range, where the table was created),
+// on the schema the project's earlier migrations leave — and the same findings as `pglc db
+// lint` gives for that file.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { before, test } from 'node:test';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { loadProject } from '../../core/config/load-config';
+import { lintProject } from '../../core/lint/lint-project';
+import { loadSqlParser } from '../../core/sql/parse';
+import { buildDocumentModel } from '../../server/document-model';
+import { createLintContexts, loadSchemaFromDisk } from '../../server/lint-context';
+import { computeLintDiagnostics, RULE_DOCS } from '../../server/lint-diagnostics';
+import { classifyMigrationDocument } from '../../server/migration-document';
+
+before(loadSqlParser);
+
+function project(files: Record<string, string>): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pglc-lint-server-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const FIRST = '-- Up\ncreate table orders (\n  id bigint primary key,\n  note text\n);\n-- Down\ndrop table orders;\n';
+const SECOND = '-- Up\ncreate table payments (id bigint primary key, order_id bigint);\ncreate index payments_order_idx on payments (order_id);\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\ndrop table payments;\n';
+
+test('a migration being edited: lint diagnostics on the schema of the earlier migrations', async (t) => {
+  const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_orders.sql': FIRST, 'pglc/migrations/0002_payments.sql': SECOND });
+  t.after(() => p.cleanup());
+  const path = join(p.dir, 'pglc/migrations/0002_payments.sql');
+  const first = join(p.dir, 'pglc/migrations/0001_orders.sql');
+  // the user has typed a line the file on disk does not have yet
+  const text = SECOND.replace('-- Down', 'alter table orders rename column note to remark;\n-- Down');
+  const document = TextDocument.create(pathToFileURL(path).href, 'sql', 3, text);
+  const info = classifyMigrationDocument(path, text, [join(p.dir, 'pglc/migrations')]);
+  assert.ok(info);
+  const model = buildDocumentModel(text, 3, info);
+  const inputs = await createLintContexts(loadSchemaFromDisk({})).inputsFor(path, info);
+  assert.ok(inputs, 'the project is readable');
+
+  const diagnostics = computeLintDiagnostics(model, document, path, inputs);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity, document.getText(d.range), d.codeDescription?.href]),
+    [
+      // payments is created two lines above: no CREATE INDEX warning for it
+      ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', `${RULE_DOCS}#require-concurrent-index`],
+      ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
+      ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
+    ],
+  );
+  const related = diagnostics[0]?.relatedInformation?.[0];
+  assert.equal(related?.location.uri, pathToFileURL(first).href, 'related information points at the migration that created orders');
+  assert.equal(related?.location.range.start.line, 1);
+  assert.ok(Array.isArray((diagnostics[0]?.data as { fixes?: unknown[] }).fixes), 'fixes travel in data for code actions');
+  for (const d of diagnostics) assert.ok(document.offsetAt(d.range.end) <= text.length && d.range.start.line >= 0, 'inside the document');
+});
+
+test('the editor and pglc db lint report the same findings for a saved migration', async (t) => {
+  const p = project({ 'pglc.toml': '[project]\nname = "x"\n[lint.rules]\nrequire-concurrent-index = "error"\n', 'pglc/migrations/0001_orders.sql': FIRST, 'pglc/migrations/0002_payments.sql': SECOND });
+  t.after(() => p.cleanup());
+  const path = join(p.dir, 'pglc/migrations/0002_payments.sql');
+  const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, SECOND);
+  const info = classifyMigrationDocument(path, SECOND, [join(p.dir, 'pglc/migrations')]);
+  assert.ok(info);
+  const inputs = await createLintContexts(loadSchemaFromDisk({})).inputsFor(path, info);
+  assert.ok(inputs);
+  const editor = computeLintDiagnostics(buildDocumentModel(SECOND, 1, info), document, path, inputs).map((d) => [d.code, d.severity === DiagnosticSeverity.Error ? 'error' : 'other', d.range.start.line, d.range.start.character, d.message]);
+  const cli = await lintProject(await loadProject({ env: {}, cwd: p.dir }), { paths: [path] }, { env: {}, cwd: p.dir });
+  assert.ok(editor.length >= 2);
+  assert.deepEqual(editor, cli.findings.map((f) => [f.rule, f.severity === 'error' ? 'error' : 'other', f.range.start.line, f.range.start.character, f.message]));
+  assert.deepEqual(editor[0]?.slice(0, 2), ['require-concurrent-index', 'error'], 'both read [lint.rules] from pglc.toml');
+});
+
+test('no lint inputs outside a project, and a broken project gives none instead of wrong findings', async (t) => {
+  const lint = createLintContexts(loadSchemaFromDisk({}));
+  assert.equal(await lint.inputsFor(join(tmpdir(), 'nowhere', '0001_x.sql'), { format: 'pglc', version: '0001', role: 'sections' }), undefined);
+  const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_a.sql': FIRST, 'pglc/migrations/1_b.sql': FIRST });
+  t.after(() => p.cleanup());
+  assert.equal(await lint.inputsFor(join(p.dir, 'pglc/migrations/0001_a.sql'), { format: 'pglc', version: '0001', role: 'sections' }), undefined);
+});
