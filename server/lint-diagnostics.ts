@@ -34,18 +34,26 @@ const SEVERITY: Record<LintFinding['severity'], DiagnosticSeverity> = {
  * @example computeLintDiagnostics(model, document, '/p/pglc/migrations/0002_x.sql', { settings, migration })[0].code // 'require-concurrent-index'
  */
 export function computeLintDiagnostics(model: DocumentModel, document: TextDocument, path: string, inputs: LintInputs): Diagnostic[] {
+  return lintModel(model, path, inputs).map((f) => toDiagnostic(f, document));
+}
+
+/** The findings of a migration's model (none for a plain SQL file). */
+export function lintModel(model: DocumentModel, path: string, inputs: LintInputs): LintFinding[] {
   if (!model.migration) return [];
   const { migration } = inputs;
   // a split layout's Down file starts from the state its Up left
   const isDown = model.migration.role === 'down';
-  const { findings } = lintFile(model as LintDocument, {
+  return lintFile(model as LintDocument, {
     path,
     migration: { version: migration.version, label: migration.label },
     settings: inputs.settings,
     before: isDown ? migration.afterUp : migration.before,
     ...(isDown ? { beforeMigration: migration.before } : {}),
-  });
-  return findings.map((f) => {
+  }).findings;
+}
+
+export function toDiagnostic(f: LintFinding, document: TextDocument): Diagnostic {
+  {
     const d: Diagnostic = {
       range: { start: document.positionAt(f.start), end: document.positionAt(f.end) },
       severity: SEVERITY[f.severity],
@@ -63,5 +71,5 @@ export function computeLintDiagnostics(model: DocumentModel, document: TextDocum
     }
     if (f.fixes.length) d.data = { fixes: f.fixes };
     return d;
-  });
+  }
 }

@@ -12,6 +12,7 @@ import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocumen
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadSqlParser } from '../core/sql/parse';
 import { MigrationStatusNotification, type MigrationStatusParams } from '../protocol/index';
+import { computeCodeActions } from './code-actions';
 import { computeCodeLenses } from './code-lens';
 import { createDebouncer, type Debouncer } from './debounce';
 import { computeDiagnostics } from './diagnostics';
@@ -159,6 +160,12 @@ connection.onFoldingRanges(async (p) => {
 connection.onHover(async (p) => {
   const m = await modelOf(p.textDocument.uri);
   return m ? computeHover(m.model, m.document, p.position) : null;
+});
+connection.onCodeAction(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return [];
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeCodeActions(m.model, m.document, m.path, inputs, p.range) : [];
 });
 connection.onRequest(SERVER_STATS_REQUEST, (): ServerStats => {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();

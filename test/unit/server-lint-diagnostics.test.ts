@@ -16,6 +16,7 @@ import { lintProject } from '../../core/lint/lint-project';
 import { loadSqlParser } from '../../core/sql/parse';
 import { buildDocumentModel } from '../../server/document-model';
 import { createLintContexts, loadSchemaFromDisk } from '../../server/lint-context';
+import { computeCodeActions } from '../../server/code-actions';
 import { computeLintDiagnostics, RULE_DOCS } from '../../server/lint-diagnostics';
 import { classifyMigrationDocument } from '../../server/migration-document';
 
@@ -86,4 +87,36 @@ test('no lint inputs outside a project, and a broken project gives none instead 
   const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_a.sql': FIRST, 'pglc/migrations/1_b.sql': FIRST });
   t.after(() => p.cleanup());
   assert.equal(await lint.inputsFor(join(p.dir, 'pglc/migrations/0001_a.sql'), { format: 'pglc', version: '0001', role: 'sections' }), undefined);
+});
+
+test('quick fixes: applying the preferred fix removes the finding and adds no other', async (t) => {
+  const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_orders.sql': FIRST, 'pglc/migrations/0002_index.sql': '-- Up\ncreate index orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n' });
+  t.after(() => p.cleanup());
+  const path = join(p.dir, 'pglc/migrations/0002_index.sql');
+  const text = '-- Up\ncreate index orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n';
+  const info = classifyMigrationDocument(path, text, [join(p.dir, 'pglc/migrations')]);
+  assert.ok(info);
+  const inputs = await createLintContexts(loadSchemaFromDisk({})).inputsFor(path, info);
+  assert.ok(inputs);
+  const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+  const model = buildDocumentModel(text, 1, info);
+  const codes = (m: typeof model, d: TextDocument) => computeLintDiagnostics(m, d, path, inputs).map((x) => x.code);
+  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'concurrently-in-transaction']);
+
+  const cursor = { line: 1, character: 3 };
+  const actions = computeCodeActions(model, document, path, inputs, { start: cursor, end: cursor });
+  assert.deepEqual(actions.map((a) => [a.title, a.isPreferred === true]), [
+    ['Add CONCURRENTLY (and run this migration outside a transaction)', true],
+    ['Disable require-concurrent-index for this statement', false],
+  ]);
+  const edits = actions[0]?.edit?.changes?.[document.uri];
+  assert.ok(edits);
+  const fixed = TextDocument.applyEdits(document, edits);
+  assert.equal(fixed, '-- pglc:no-transaction\n-- Up\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n');
+  const after = TextDocument.create(document.uri, 'sql', 2, fixed);
+  // the no-transaction directive fixes the Down's CONCURRENTLY too
+  assert.deepEqual(codes(buildDocumentModel(fixed, 2, info), after), []);
+
+  const disable = TextDocument.applyEdits(document, actions[1]?.edit?.changes?.[document.uri] ?? []);
+  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['concurrently-in-transaction']);
 });
