@@ -63,8 +63,16 @@ function lineOf(text: string, offset: number): { start: number; indent: string }
   return { start, indent };
 }
 
-function eol(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+const eols = new WeakMap<LintDocument, string>();
+
+/** The document's line ending, found once per document: a 5,000-line file has a thousand fixes. */
+function eol(doc: LintDocument): string {
+  let e = eols.get(doc);
+  if (e === undefined) {
+    e = doc.text.includes('\r\n') ? '\r\n' : '\n';
+    eols.set(doc, e);
+  }
+  return e;
 }
 
 interface Place {
@@ -75,7 +83,7 @@ interface Place {
 
 function resolveEdit(place: Place, anchor: FixAnchor, text: string): ResolvedEdit {
   const t = place.doc.text;
-  const nl = eol(t);
+  const nl = eol(place.doc);
   const base = place.statement?.start ?? 0;
   switch (anchor.at) {
     case 'statement':
