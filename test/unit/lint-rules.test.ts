@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { DOCUMENT_RULES, STATEMENT_RULES } from '../../core/lint/rules/index';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_RULES, DOCUMENT_RULES, STATEMENT_RULES } from '../../core/lint/rules/index';
 import { loadSqlParser } from '../../core/sql/parse';
 import { describeFindings, expectFindings, lintCase, loadLintCases } from '../fixtures/lint/harness';
 
@@ -30,4 +32,9 @@ test('every rule has a fixture where it fires and one where it stays quiet', () 
     assert.ok(mine.some((c) => c.spec.findings.some((f) => f.rule === rule.name)), `test/fixtures/lint/${rule.name}/ has a case where ${rule.name} fires`);
     assert.ok(mine.some((c) => !c.spec.findings.some((f) => f.rule === rule.name)), `test/fixtures/lint/${rule.name}/ has a case where ${rule.name} stays quiet`);
   }
+});
+
+test('every rule has its section in docs/lint.md (the diagnostics link to it)', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/lint.md'), 'utf8');
+  for (const rule of ALL_RULES) assert.match(doc, new RegExp(`^### ${rule.name}$`, 'm'), `docs/lint.md has "### ${rule.name}"`);
 });
