@@ -42,26 +42,30 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
     r.findings.map((f: Finding) => [f.file, f.rule, f.severity, f.range.start.line, f.range.start.character]),
     [
       ['pglc/migrations/0002_index.sql', 'require-concurrent-index', 'warning', 1, 0],
+      ['pglc/migrations/0002_index.sql', 'require-lock-timeout', 'warning', 1, 0],
+      ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 1, 0],
       ['pglc/migrations/0003_drop.sql', 'drop-column', 'error', 1, 19],
+      ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 3, 0],
     ],
   );
-  assert.deepEqual(r.counts, { error: 1, warning: 1, info: 0 });
+  assert.deepEqual(r.counts, { error: 1, warning: 4, info: 0 });
   assert.deepEqual(r.postgresVersion, { major: 17, source: 'default' });
 
   // only the files asked for; a warning passes unless --fail-on warning
   const one = await runPglc(['db', 'lint', 'pglc/migrations/0002_index.sql', '--json'], { cwd: p.dir });
   assert.equal(one.code, 0, one.stdout + one.stderr);
-  assert.deepEqual(one.result!.result.findings.map((f: Finding) => f.rule), ['require-concurrent-index']);
+  assert.deepEqual(one.result!.result.findings.map((f: Finding) => f.rule), ['require-concurrent-index', 'require-lock-timeout']);
   const strict = await runPglc(['db', 'lint', 'pglc/migrations/0002_index.sql', '--fail-on', 'warning'], { cwd: p.dir });
   assert.equal(strict.code, 1);
   assert.match(strict.stdout, /pglc\/migrations\/0002_index\.sql\n {2}2:1 +warning +CREATE INDEX on orders blocks writes/);
-  assert.match(strict.stdout, /1 problem \(0 errors, 1 warning, 0 info\) in 1 file/);
+  assert.match(strict.stdout, /2 problems \(0 errors, 2 warnings, 0 info\) in 1 file/);
 
   const github = await runPglc(['db', 'lint', '--format', 'github'], { cwd: p.dir });
   assert.equal(github.code, 1);
-  assert.deepEqual(github.stdout.trim().split('\n').map((l) => l.split('::')[1]), [
+  assert.deepEqual(github.stdout.trim().split('\n').map((l) => l.split('::')[1]).slice(0, 3), [
     'warning file=pglc/migrations/0002_index.sql,line=2,col=1,endLine=2,endColumn=42,title=require-concurrent-index',
-    'error file=pglc/migrations/0003_drop.sql,line=2,col=20,endLine=2,endColumn=36,title=drop-column',
+    'warning file=pglc/migrations/0002_index.sql,line=2,col=1,endLine=2,endColumn=53,title=require-lock-timeout',
+    'warning file=pglc/migrations/0003_drop.sql,line=2,col=1,endLine=2,endColumn=36,title=require-lock-timeout',
   ]);
 
   const sarif = await runPglc(['db', 'lint', '--format', 'sarif'], { cwd: p.dir });
@@ -69,7 +73,10 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
   assert.equal(run.tool.driver.name, 'pglc');
   assert.deepEqual(run.results.map((x: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine]), [
     ['require-concurrent-index', 'warning', 2],
+    ['require-lock-timeout', 'warning', 2],
     ['drop-column', 'error', 2],
+    ['require-lock-timeout', 'warning', 2],
+    ['require-lock-timeout', 'warning', 4],
   ]);
 
   const badFormat = await runPglc(['db', 'lint', '--format', 'xml', '--json'], { cwd: p.dir });
@@ -82,7 +89,7 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
 
 test('db lint reads [lint] from pglc.toml: rule levels and excluded paths', async (t) => {
   const p = tempProject({
-    'pglc.toml': `${tomlFor()}\n[lint]\nexclude = ["**/0003_*.sql"]\n\n[lint.rules]\nrequire-concurrent-index = "error"\n`,
+    'pglc.toml': `${tomlFor()}\n[lint]\nexclude = ["**/0003_*.sql"]\n\n[lint.rules]\nrequire-concurrent-index = "error"\nrequire-lock-timeout = "info"\n`,
     'pglc/migrations/0001_orders.sql': m('create table orders (id bigint primary key, note text);', 'drop table orders;'),
     'pglc/migrations/0002_index.sql': m('create index orders_note_idx on orders (note);', 'drop index orders_note_idx;'),
     'pglc/migrations/0003_drop.sql': m('alter table orders drop column note;', 'alter table orders add column note text;'),
@@ -91,7 +98,7 @@ test('db lint reads [lint] from pglc.toml: rule levels and excluded paths', asyn
   const r = await runPglc(['db', 'lint', '--json'], { cwd: p.dir });
   assert.equal(r.code, 1);
   assert.deepEqual(r.result!.result.files, ['pglc/migrations/0001_orders.sql', 'pglc/migrations/0002_index.sql']);
-  assert.deepEqual(r.result!.result.findings.map((f: Finding) => [f.rule, f.severity]), [['require-concurrent-index', 'error']]);
+  assert.deepEqual(r.result!.result.findings.map((f: Finding) => [f.rule, f.severity]), [['require-concurrent-index', 'error'], ['require-lock-timeout', 'info']]);
 });
 
 test('db lint --env: table sizes and applied migrations from a real PostgreSQL rate the findings', async (t) => {
@@ -121,7 +128,7 @@ test('db lint --env: table sizes and applied migrations from a real PostgreSQL r
   const file = 'pglc/migrations/0003_indexes.sql';
   const offline = await runPglc(['db', 'lint', file, '--json'], { cwd: p.dir, env });
   assert.equal(offline.code, 0, offline.stdout + offline.stderr);
-  const upOffline = offline.result!.result.findings.filter((f: Finding) => f.range.start.line <= 3);
+  const upOffline = offline.result!.result.findings.filter((f: Finding) => f.range.start.line <= 3 && f.rule === 'require-concurrent-index');
   assert.deepEqual(upOffline.map((f: Finding) => [f.range.start.line, f.severity]), [[1, 'warning'], [2, 'warning'], [3, 'warning']], 'without facts every existing table is treated alike');
 
   const online = await runPglc(['db', 'lint', file, '--env', 'test', '--json'], { cwd: p.dir, env });
@@ -130,7 +137,7 @@ test('db lint --env: table sizes and applied migrations from a real PostgreSQL r
   assert.equal(r.environment, 'test');
   assert.equal(r.postgresVersion.source, 'server');
   assert.ok(r.postgresVersion.major >= 12, `server major ${r.postgresVersion.major}`);
-  const up = r.findings.filter((f: Finding) => f.range.start.line <= 3);
+  const up = r.findings.filter((f: Finding) => f.range.start.line <= 3 && f.rule === 'require-concurrent-index');
   assert.deepEqual(up.map((f: Finding) => [f.range.start.line, f.rule, f.severity]), [
     [1, 'require-concurrent-index', 'warning'],
     [2, 'require-concurrent-index', 'info'],

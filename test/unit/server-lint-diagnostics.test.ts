@@ -54,6 +54,8 @@ test('a migration being edited: lint diagnostics on the schema of the earlier mi
     [
       // payments is created two lines above: no CREATE INDEX warning for it
       ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', `${RULE_DOCS}#require-concurrent-index`],
+      // a document rule (once per section), in the editor too
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-lock-timeout`],
       ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
       ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
     ],
@@ -101,22 +103,24 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
   const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
   const model = buildDocumentModel(text, 1, info);
   const codes = (m: typeof model, d: TextDocument) => computeLintDiagnostics(m, d, path, inputs).map((x) => x.code);
-  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'concurrently-in-transaction']);
+  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'require-lock-timeout', 'concurrently-in-transaction']);
 
   const cursor = { line: 1, character: 3 };
   const actions = computeCodeActions(model, document, path, inputs, { start: cursor, end: cursor });
   assert.deepEqual(actions.map((a) => [a.title, a.isPreferred === true]), [
     ['Add CONCURRENTLY (and run this migration outside a transaction)', true],
     ['Disable require-concurrent-index for this statement', false],
+    ["Add SET lock_timeout = '5s' before it", true],
+    ['Disable require-lock-timeout for this statement', false],
   ]);
   const edits = actions[0]?.edit?.changes?.[document.uri];
   assert.ok(edits);
   const fixed = TextDocument.applyEdits(document, edits);
   assert.equal(fixed, '-- pglc:no-transaction\n-- Up\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n');
   const after = TextDocument.create(document.uri, 'sql', 2, fixed);
-  // the no-transaction directive fixes the Down's CONCURRENTLY too
+  // the no-transaction directive fixes the Down's CONCURRENTLY too; a concurrent build needs no lock_timeout
   assert.deepEqual(codes(buildDocumentModel(fixed, 2, info), after), []);
 
   const disable = TextDocument.applyEdits(document, actions[1]?.edit?.changes?.[document.uri] ?? []);
-  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['concurrently-in-transaction']);
+  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'concurrently-in-transaction']);
 });

@@ -114,6 +114,8 @@ export function liveAnswers(r: Replay, env: AnswerEnvironment): Answers {
       if (r.tx.kind === 'none') return [];
       const out: string[] = [];
       for (const t of r.state.types.values()) {
+        // values of a type created in this same transaction may be used at once (PostgreSQL 12+)
+        if (t.createdAt.tx === r.tx.id && isHere(r, t.createdAt)) continue;
         for (const v of t.values ?? []) if (v.addedAt.tx === r.tx.id && isHere(r, v.addedAt)) out.push(`${t.schema}.${t.name}.${v.value}`);
       }
       return out;

@@ -7,12 +7,15 @@
 import type { DocumentRule, ExternalRule, LintRule, StatementRule } from '../rule';
 import { addColumnVolatileDefault } from './add-column-volatile-default';
 import { addRequiredColumn } from './add-required-column';
+import { addUniqueWithoutIndex } from './add-unique-without-index';
 import { changeColumnType } from './change-column-type';
 import { checkWithoutNotValid } from './check-without-not-valid';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
+import { disableTriggers } from './disable-triggers';
 import { dropColumn } from './drop-column';
 import { dropDatabase } from './drop-database';
 import { dropTable } from './drop-table';
+import { enumValueInSameTransaction } from './enum-value-in-same-transaction';
 import { foreignKeyWithoutNotValid } from './foreign-key-without-not-valid';
 import { preferBigintKeys } from './prefer-bigint-keys';
 import { preferIdentity } from './prefer-identity';
@@ -23,7 +26,9 @@ import { renameColumn } from './rename-column';
 import { renameTable } from './rename-table';
 import { requireConcurrentIndex } from './require-concurrent-index';
 import { requireConcurrentIndexDrop } from './require-concurrent-index-drop';
+import { requireLockTimeout } from './require-lock-timeout';
 import { setNotNull } from './set-not-null';
+import { transactionNesting } from './transaction-nesting';
 import { truncateTable } from './truncate-table';
 import { upWithoutDown } from './up-without-down';
 import { validateInSameTransaction } from './validate-in-same-transaction';
@@ -48,12 +53,15 @@ const unusedDirective: ExternalRule = {
 export const STATEMENT_RULES: readonly StatementRule[] = [
   addColumnVolatileDefault,
   addRequiredColumn,
+  addUniqueWithoutIndex,
   changeColumnType,
   checkWithoutNotValid,
   concurrentlyInTransaction,
+  disableTriggers,
   dropColumn,
   dropDatabase,
   dropTable,
+  enumValueInSameTransaction,
   foreignKeyWithoutNotValid,
   preferBigintKeys,
   preferIdentity,
@@ -65,11 +73,12 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   requireConcurrentIndex,
   requireConcurrentIndexDrop,
   setNotNull,
+  transactionNesting,
   truncateTable,
   validateInSameTransaction,
 ];
 
-export const DOCUMENT_RULES: readonly DocumentRule[] = [upWithoutDown];
+export const DOCUMENT_RULES: readonly DocumentRule[] = [requireLockTimeout, upWithoutDown];
 
 export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective];
 
