@@ -230,6 +230,8 @@ export interface DocumentInput {
   before: SchemaState;
   /** After this document's Up section (or, for a Down file, what it started from). */
   afterUp: SchemaState;
+  /** After its Down section too, when the document has one (a file with both sections). */
+  afterDown?: SchemaState;
   settings: LintSettings;
   sizes?: ReadonlyMap<string, TableSize>;
   applied?: AppliedRecord;

@@ -45,10 +45,13 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
       ['pglc/migrations/0002_index.sql', 'require-lock-timeout', 'warning', 1, 0],
       ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 1, 0],
       ['pglc/migrations/0003_drop.sql', 'drop-column', 'error', 1, 19],
+      // dropping note took both indexes on it; the Down adds the column back but not them
+      ['pglc/migrations/0003_drop.sql', 'down-does-not-reverse', 'warning', 2, 0],
+      ['pglc/migrations/0003_drop.sql', 'down-does-not-reverse', 'warning', 2, 0],
       ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 3, 0],
     ],
   );
-  assert.deepEqual(r.counts, { error: 1, warning: 4, info: 0 });
+  assert.deepEqual(r.counts, { error: 1, warning: 6, info: 0 });
   assert.deepEqual(r.postgresVersion, { major: 17, source: 'default' });
 
   // only the files asked for; a warning passes unless --fail-on warning
@@ -76,6 +79,8 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
     ['require-lock-timeout', 'warning', 2],
     ['drop-column', 'error', 2],
     ['require-lock-timeout', 'warning', 2],
+    ['down-does-not-reverse', 'warning', 3],
+    ['down-does-not-reverse', 'warning', 3],
     ['require-lock-timeout', 'warning', 4],
   ]);
 

@@ -32,7 +32,7 @@ function project(files: Record<string, string>): { dir: string; cleanup(): void 
 }
 
 const FIRST = '-- Up\ncreate table orders (\n  id bigint primary key,\n  note text\n);\n-- Down\ndrop table orders;\n';
-const SECOND = '-- Up\ncreate table payments (id bigint primary key, order_id bigint);\ncreate index payments_order_idx on payments (order_id);\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\ndrop table payments;\n';
+const SECOND = '-- Up\ncreate table payments (id bigint primary key, order_id bigint);\ncreate index payments_order_idx on payments (order_id);\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\nalter table orders drop column paid;\ndrop index orders_note_idx;\ndrop table payments;\n';
 
 test('a migration being edited: lint diagnostics on the schema of the earlier migrations', async (t) => {
   const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_orders.sql': FIRST, 'pglc/migrations/0002_payments.sql': SECOND });
@@ -58,6 +58,10 @@ test('a migration being edited: lint diagnostics on the schema of the earlier mi
       ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-lock-timeout`],
       ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
       ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
+      // the typed rename is not undone by the Down (a document rule, on the unsaved text)
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'alter table orders drop column paid', `${RULE_DOCS}#require-lock-timeout`],
     ],
   );
   const related = diagnostics[0]?.relatedInformation?.[0];

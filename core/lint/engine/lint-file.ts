@@ -212,6 +212,7 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
       replay.leave(ref);
     }
   }
+  const hadDown = afterUp !== undefined;
   afterUp ??= replay.state;
 
   const findings: LintFinding[] = [];
@@ -255,6 +256,7 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
     parseErrors,
     before: options.beforeMigration ?? options.before,
     afterUp,
+    ...(hadDown ? { afterDown: replay.state } : {}),
     settings,
     ...(options.sizes ? { sizes: options.sizes } : {}),
     ...(options.applied ? { applied: options.applied } : {}),

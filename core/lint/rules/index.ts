@@ -12,6 +12,7 @@ import { changeColumnType } from './change-column-type';
 import { checkWithoutNotValid } from './check-without-not-valid';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import { disableTriggers } from './disable-triggers';
+import { downDoesNotReverse } from './down-does-not-reverse';
 import { dropColumn } from './drop-column';
 import { dropDatabase } from './drop-database';
 import { dropTable } from './drop-table';
@@ -78,7 +79,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   validateInSameTransaction,
 ];
 
-export const DOCUMENT_RULES: readonly DocumentRule[] = [requireLockTimeout, upWithoutDown];
+export const DOCUMENT_RULES: readonly DocumentRule[] = [downDoesNotReverse, requireLockTimeout, upWithoutDown];
 
 export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective];
 
