@@ -110,7 +110,7 @@ describe('language server', () => {
     writeFileSync(join(lintProject, 'pglc.toml'), '[project]\nmigrations = "pglc/migrations"\n');
     writeFileSync(join(lintProject, 'pglc/migrations/0001_orders.sql'), '-- Up\ncreate table orders (id bigint primary key, note text);\n-- Down\ndrop table orders;\n');
     const file = join(lintProject, 'pglc/migrations/0002_orders_note.sql');
-    writeFileSync(file, "-- Up\nset lock_timeout = '5s';\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\nalter table orders drop column paid;\ndrop index concurrently orders_note_idx;\n");
+    writeFileSync(file, "-- Up\nset lock_timeout = '5s';\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\nset lock_timeout = '5s';\nalter table orders drop column paid;\ndrop index orders_note_idx;\n");
     const uri = vscode.Uri.file(file);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 
