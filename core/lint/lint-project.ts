@@ -3,7 +3,8 @@
 // and collects the findings. Table-state awareness comes from this replay — a table created
 // earlier in the same migration is new and empty, so lock rules stay quiet on it — and, with a
 // connected environment, from its facts: table sizes rate findings by impact, migrations the
-// environment has not applied yet count as new, and its server version is the one rules assume.
+// environment has not applied yet count as new, an applied one that was edited since is
+// reported, and its server version is the one rules assume.
 // Invariants: every migration is replayed even when only some files are reported (a file is
 // judged on the schema all earlier migrations left); excluded paths are replayed but never
 // reported; the same lintFile runs here and in the language server.
@@ -27,8 +28,8 @@ import { isExcluded, lintSettings } from './settings';
 export interface LintProjectOptions {
   /** Files or folders to report on (absolute or relative to ctx.cwd); none: every migration. */
   paths?: readonly string[];
-  /** Facts of the environment given with --env, and the versions it has applied. */
-  environment?: { facts: LintFacts; appliedVersions: ReadonlySet<string> };
+  /** Facts of the environment given with --env, and what it has applied (by version). */
+  environment?: { facts: LintFacts; applied: ReadonlyMap<string, { appliedAt: string; checksum: string }> };
   failOn?: 'error' | 'warning';
 }
 
@@ -65,7 +66,7 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   let pendingVersions: Set<string> | undefined;
   if (options.environment) {
     sizes = new Map(options.environment.facts.tables.map((t) => [objectKey(t.schema, t.name), { rows: t.rows, bytes: t.bytes }]));
-    pendingVersions = new Set(migrations.map((m) => m.version).filter((v) => !options.environment?.appliedVersions.has(v)));
+    pendingVersions = new Set(migrations.map((m) => m.version).filter((v) => !options.environment?.applied.has(v)));
   }
   const env = { settings, ...(sizes ? { sizes } : {}), ...(pendingVersions ? { pendingVersions } : {}) };
 
@@ -87,11 +88,14 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
     const downText = m.downPath ? await readFile(m.downPath, 'utf8') : undefined;
     const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
     const info = documentInfo(m);
+    const record = options.environment?.applied.get(m.version);
+    const applied = record ? { environment: options.environment?.facts.environment ?? '', appliedAt: record.appliedAt, appliedChecksum: record.checksum, modified: record.checksum !== '' && record.checksum !== m.checksum } : undefined;
     const up = lintFile(buildLintDocument(text, info), {
       path: m.path,
       migration,
       before: state,
       ...env,
+      ...(applied ? { applied } : {}),
       ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
     });
     if (reported(m.path)) collect(m.path, text, up.findings);

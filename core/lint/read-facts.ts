@@ -14,8 +14,8 @@ import { nowOf, type OperationContext } from '../operation-context';
 
 export interface EnvironmentLintState {
   facts: LintFacts;
-  /** Versions the environment's tracking table records as applied (empty without the table). */
-  appliedVersions: Set<string>;
+  /** What the environment's tracking table records as applied, by version (empty without the table). */
+  applied: Map<string, { appliedAt: string; checksum: string }>;
 }
 
 /**
@@ -33,8 +33,8 @@ export async function readLintFacts(client: DbClient, environment: string, targe
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
   );
   const t = trackingTable(migrationTable);
-  const appliedVersions = new Set<string>();
-  if (await trackingTableExists(client, t)) for (const a of await readApplied(client, t)) appliedVersions.add(a.version);
+  const applied = new Map<string, { appliedAt: string; checksum: string }>();
+  if (await trackingTableExists(client, t)) for (const a of await readApplied(client, t)) applied.set(a.version, { appliedAt: a.appliedAt, checksum: a.checksum });
   return {
     facts: {
       environment,
@@ -43,6 +43,6 @@ export async function readLintFacts(client: DbClient, environment: string, targe
       tables: r.rows.map((row) => ({ schema: row.schema, name: row.name, rows: Number(row.rows), bytes: Number(row.bytes) })),
       readAt: nowOf(ctx).toISOString(),
     },
-    appliedVersions,
+    applied,
   };
 }

@@ -218,6 +218,8 @@ export interface AppliedRecord {
   environment: string;
   appliedAt?: string;
   appliedChecksum?: string;
+  /** The Up section's checksum differs from the one recorded when it was applied. */
+  modified?: boolean;
 }
 
 export interface DocumentInput {

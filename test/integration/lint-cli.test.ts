@@ -1,7 +1,8 @@
 // `pglc db lint` end to end through the real binary: findings, formats and exit codes without a
 // database (CI), and table-state awareness against a real PostgreSQL — the same CREATE INDEX is
 // a warning on a table with rows, worth only an info on an empty one, and not reported on a
-// table that a migration the environment has not applied yet creates.
+// table that a migration the environment has not applied yet creates; an applied migration edited
+// afterwards is an error.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,4 +150,13 @@ test('db lint --env: table sizes and applied migrations from a real PostgreSQL r
   ], 'orders has rows (warning), notes is empty (info), drafts comes from unapplied 0002 (nothing)');
   assert.match(up[0].message, /orders \(20k rows, [\d.]+ [kM]B\)/);
   assert.match(up[1].message, /notes \(0 rows, [\d.]+ kB\)/);
+
+  // an applied migration edited afterwards: only the environment's tracking table can tell
+  writeFileSync(join(p.dir, 'pglc/migrations/0001_tables.sql'), m('create table orders (id bigint primary key, note text, paid boolean);\ncreate table notes (id bigint primary key, body text);', 'drop table notes;\ndrop table orders;'));
+  const edited = await runPglc(['db', 'lint', 'pglc/migrations/0001_tables.sql', '--env', 'test', '--json'], { cwd: p.dir, env });
+  assert.equal(edited.code, 1, edited.stdout + edited.stderr);
+  assert.deepEqual(edited.result!.result.findings.map((f: Finding) => [f.rule, f.severity, f.range.start.line]), [['applied-migration-modified', 'error', 0]]);
+  assert.match(edited.result!.result.findings[0].message, /^test applied this migration on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  const offlineEdited = await runPglc(['db', 'lint', 'pglc/migrations/0001_tables.sql', '--json'], { cwd: p.dir, env });
+  assert.equal(offlineEdited.result!.result.findings.length, 0, 'without --env nothing knows it was applied');
 });

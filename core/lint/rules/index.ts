@@ -7,6 +7,7 @@
 import type { DocumentRule, ExternalRule, LintRule, StatementRule } from '../rule';
 import { addColumnVolatileDefault } from './add-column-volatile-default';
 import { addRequiredColumn } from './add-required-column';
+import { appliedMigrationModified } from './applied-migration-modified';
 import { addUniqueWithoutIndex } from './add-unique-without-index';
 import { changeColumnType } from './change-column-type';
 import { checkWithoutNotValid } from './check-without-not-valid';
@@ -79,7 +80,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   validateInSameTransaction,
 ];
 
-export const DOCUMENT_RULES: readonly DocumentRule[] = [downDoesNotReverse, requireLockTimeout, upWithoutDown];
+export const DOCUMENT_RULES: readonly DocumentRule[] = [appliedMigrationModified, downDoesNotReverse, requireLockTimeout, upWithoutDown];
 
 export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective];
 
