@@ -41,6 +41,7 @@ export function initializeResult(_params: InitializeParams): InitializeResult {
       documentSymbolProvider: { label: 'Postgres Lifecycle' },
       foldingRangeProvider: true,
       hoverProvider: true,
+      definitionProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
   };

@@ -22,6 +22,7 @@ import { computeFoldingRanges } from './folding-ranges';
 import { computeHover } from './hover';
 import { createLintContexts, loadSchemaFromDisk } from './lint-context';
 import { computeLintDiagnostics } from './lint-diagnostics';
+import { computeSchemaDefinition, computeSchemaHover } from './schema-navigation';
 import { initializeResult, serverOptions, type ServerOptions } from './initialize';
 import { classifyMigrationDocument } from './migration-document';
 import { createMigrationFolders, loadMigrationDirsFromConfig } from './migration-folders';
@@ -159,7 +160,20 @@ connection.onFoldingRanges(async (p) => {
 });
 connection.onHover(async (p) => {
   const m = await modelOf(p.textDocument.uri);
-  return m ? computeHover(m.model, m.document, p.position) : null;
+  if (!m) return null;
+  const statement = computeHover(m.model, m.document, p.position);
+  const inputs = m.path && m.model.migration ? await lint.inputsFor(m.path, m.model.migration) : undefined;
+  const table = inputs && m.path ? computeSchemaHover(m.model, m.document, m.path, inputs, p.position) : null;
+  if (!table || !statement) return table ?? statement;
+  // the table under the cursor first, then what the statement does
+  const text = (h: typeof table) => (typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '');
+  return { contents: { kind: 'markdown', value: `${text(table)}\n\n---\n\n${text(statement)}` }, ...(table.range ? { range: table.range } : {}) };
+});
+connection.onDefinition(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return null;
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeSchemaDefinition(m.model, m.document, m.path, inputs, p.position) : null;
 });
 connection.onCodeAction(async (p) => {
   const m = await modelOf(p.textDocument.uri);

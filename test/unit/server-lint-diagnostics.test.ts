@@ -18,6 +18,7 @@ import { buildDocumentModel } from '../../server/document-model';
 import { createLintContexts, loadSchemaFromDisk } from '../../server/lint-context';
 import { computeCodeActions } from '../../server/code-actions';
 import { computeLintDiagnostics, RULE_DOCS } from '../../server/lint-diagnostics';
+import { computeSchemaDefinition, computeSchemaHover } from '../../server/schema-navigation';
 import { classifyMigrationDocument } from '../../server/migration-document';
 
 before(loadSqlParser);
@@ -127,4 +128,40 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
 
   const disable = TextDocument.applyEdits(document, actions[1]?.edit?.changes?.[document.uri] ?? []);
   assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'concurrently-in-transaction']);
+});
+
+test('hover on a table shows its columns and where it was created; go to definition jumps there', async (t) => {
+  const p = project({ 'pglc.toml': '[project]\nname = "x"\n', 'pglc/migrations/0001_orders.sql': FIRST, 'pglc/migrations/0002_payments.sql': SECOND });
+  t.after(() => p.cleanup());
+  const path = join(p.dir, 'pglc/migrations/0002_payments.sql');
+  const info = classifyMigrationDocument(path, SECOND, [join(p.dir, 'pglc/migrations')]);
+  assert.ok(info);
+  const inputs = await createLintContexts(loadSchemaFromDisk({})).inputsFor(path, info);
+  assert.ok(inputs);
+  const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, SECOND);
+  const model = buildDocumentModel(SECOND, 1, info);
+  const on = (needle: string, nth = 0) => {
+    let at = -1;
+    for (let k = 0; k <= nth; k++) at = SECOND.indexOf(needle, at + 1);
+    return document.positionAt(at + 1);
+  };
+
+  // `orders` in "create index orders_note_idx on orders (note)": created by 0001
+  const hover = computeSchemaHover(model, document, path, inputs, on(' orders (', 0));
+  const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.match(value, /^\*\*orders\*\* · table, created by 0001\\_orders/);
+  assert.match(value, /\| id \| `bigint` \| not null \|/);
+  assert.match(value, /\| note \| `text` \|/);
+  assert.equal(document.getText(hover!.range!), 'orders');
+  const def = computeSchemaDefinition(model, document, path, inputs, on(' orders (', 0));
+  assert.equal(def?.uri, pathToFileURL(join(p.dir, 'pglc/migrations/0001_orders.sql')).href);
+  assert.deepEqual(def?.range.start, { line: 1, character: 13 });
+
+  // `payments` is created in this file: the definition is two lines up in the same document
+  const local = computeSchemaDefinition(model, document, path, inputs, on('payments (order_id)'));
+  assert.equal(local?.uri, document.uri);
+  assert.equal(local?.range.start.line, 1);
+  // a keyword or a column name is not a table
+  assert.equal(computeSchemaHover(model, document, path, inputs, on('create index')), null);
+  assert.equal(computeSchemaDefinition(model, document, path, inputs, on('order_id)')), null);
 });
