@@ -11,9 +11,9 @@ import type { AlterTableStmt, ColumnDef } from 'libpg-query';
 import { nodeAs } from '../ast/nodes';
 import { isSerial } from '../ast/type-name';
 import type { RuleContext, StatementRule } from '../rule';
-import { qnameOf, readColumn } from '../schema-state/effects';
+import { readColumn } from '../schema-state/effects';
 import type { DefaultState } from '../schema-state/model';
-import { aboutTable, commandRange, commandsOf, tableWithSize } from './common';
+import { aboutTable, tableCommands, tableWithSize } from './common';
 
 function volatileCall(d: DefaultState, ctx: RuleContext): string | undefined {
   for (const call of d.calls) if (ctx.functionVolatility(call) === 'volatile') return call;
@@ -28,14 +28,9 @@ export const addColumnVolatileDefault: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_AddColumn') continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_AddColumn')) {
       const def = nodeAs(cmd.def, 'ColumnDef') as ColumnDef | undefined;
       if (!def) continue;
-      const range = commandRange(src, n.relation, n.cmds, i);
       const { column } = readColumn(src, def, range.end + 1);
       let why: string | undefined;
       if (column.generated) why = `stored generated column ${column.name} is computed for every existing row`;

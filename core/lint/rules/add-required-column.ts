@@ -8,8 +8,8 @@ import type { AlterTableStmt, ColumnDef } from 'libpg-query';
 import { nodeAs } from '../ast/nodes';
 import { isSerial } from '../ast/type-name';
 import type { StatementRule } from '../rule';
-import { qnameOf, readColumn } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, tableWithSize } from './common';
+import { readColumn } from '../schema-state/effects';
+import { aboutTable, tableCommands, tableWithSize } from './common';
 
 export const addRequiredColumn: StatementRule = {
   name: 'add-required-column',
@@ -19,14 +19,9 @@ export const addRequiredColumn: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_AddColumn') continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_AddColumn')) {
       const def = nodeAs(cmd.def, 'ColumnDef') as ColumnDef | undefined;
       if (!def) continue;
-      const range = commandRange(src, n.relation, n.cmds, i);
       const { column } = readColumn(src, def, range.end + 1);
       if (!column.notNull || column.default || column.generated || column.identity || (column.type && isSerial(column.type))) continue;
       const rel = ctx.relation(q);

@@ -7,8 +7,7 @@
 import type { AlterTableStmt, Constraint } from 'libpg-query';
 import { nodeAs } from '../ast/nodes';
 import type { StatementRule } from '../rule';
-import { qnameOf } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, tableWithSize } from './common';
+import { aboutTable, tableCommands, tableWithSize } from './common';
 
 export const addUniqueWithoutIndex: StatementRule = {
   name: 'add-unique-without-index',
@@ -18,18 +17,14 @@ export const addUniqueWithoutIndex: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_AddConstraint') continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_AddConstraint')) {
       const c = nodeAs(cmd.def, 'Constraint') as Constraint | undefined;
       if (!c || (c.contype !== 'CONSTR_PRIMARY' && c.contype !== 'CONSTR_UNIQUE') || c.indexname) continue;
       const rel = ctx.relation(q);
       if (rel && rel.created !== 'earlier') return;
       const what = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
       ctx.report({
-        range: commandRange(src, n.relation, n.cmds, i),
+        range,
         message: `ADD ${what} builds its index on ${tableWithSize(rel, q)} while holding an ACCESS EXCLUSIVE lock (reads and writes wait for the whole build) — CREATE UNIQUE INDEX CONCURRENTLY first (outside a transaction), then ADD ${what === 'UNIQUE' ? 'CONSTRAINT … UNIQUE' : 'CONSTRAINT … PRIMARY KEY'} USING INDEX.`,
         ...aboutTable(rel),
       });

@@ -9,8 +9,7 @@ import type { AlterTableStmt, ColumnDef } from 'libpg-query';
 import { nodeAs } from '../ast/nodes';
 import { columnType, sameType, type ColumnType } from '../ast/type-name';
 import type { StatementRule } from '../rule';
-import { qnameOf } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, tableName, tableWithSize } from './common';
+import { aboutTable, tableCommands, tableName, tableWithSize } from './common';
 
 type Cost = 'none' | 'rewrite';
 
@@ -45,11 +44,8 @@ export const changeColumnType: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_AlterColumnType')) {
+      if (!cmd.name) continue;
       const def = nodeAs(cmd.def, 'ColumnDef') as ColumnDef | undefined;
       const to = columnType(def?.typeName);
       if (!to) continue;
@@ -60,7 +56,7 @@ export const changeColumnType: StatementRule = {
       if (col?.type && !using && typeChangeCost(col.type, to) === 'none') continue;
       const from = col?.type ? ` from ${col.type.sql}` : '';
       ctx.report({
-        range: commandRange(src, n.relation, n.cmds, i),
+        range,
         message: `Changing ${tableName(rel, q)}.${cmd.name}${from} to ${to.sql} rewrites ${tableWithSize(rel, q)} and rebuilds its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait) — add a new column, backfill it in batches, and switch over.`,
         ...aboutTable(rel),
       });

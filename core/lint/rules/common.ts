@@ -3,7 +3,7 @@
 // a lock on it matters, and the edit that moves a migration out of its transaction.
 // Invariant: pure functions of what the RuleContext answered; no rule-specific policy here.
 
-import type { AlterTableCmd, RangeVar } from 'libpg-query';
+import type { AlterTableCmd, AlterTableStmt, RangeVar } from 'libpg-query';
 import { listOf, nodeAs } from '../ast/nodes';
 import type { StatementSource, TextRange } from '../ast/statement-source';
 import type { FixEdit, RelationInfo, RuleContext, RuleFinding, TableSize } from '../rule';
@@ -101,6 +101,20 @@ export function outsideTransactionEdits(ctx: RuleContext): FixEdit[] {
 export function commandRange(src: StatementSource, relation: RangeVar | undefined, cmds: unknown, i: number): TextRange {
   const count = Array.isArray(cmds) ? cmds.length : 0;
   return alterTableCommandRanges(src, relation, count)?.[i] ?? src.all;
+}
+
+/**
+ * The commands of `subtype` in an ALTER TABLE on a table (not an index, view or sequence), with
+ * the table's name as written and each command's statement-relative range; none otherwise.
+ * @example tableCommands(node, src, 'AT_DropColumn')[0]?.cmd.name // 'note'
+ */
+export function tableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
+  const n = node as AlterTableStmt;
+  const q = qnameOf(n.relation);
+  if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return [];
+  return commandsOf(n.cmds)
+    .filter(({ cmd }) => cmd.subtype === subtype)
+    .map(({ cmd, i }) => ({ q, cmd, range: commandRange(src, n.relation, n.cmds, i) }));
 }
 
 /** The commands of an ALTER TABLE with their index. */

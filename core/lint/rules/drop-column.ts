@@ -6,8 +6,7 @@
 
 import type { AlterTableStmt } from 'libpg-query';
 import type { StatementRule } from '../rule';
-import { qnameOf } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, tableName, tableWithSize } from './common';
+import { aboutTable, tableCommands, tableName, tableWithSize } from './common';
 
 export const dropColumn: StatementRule = {
   name: 'drop-column',
@@ -18,15 +17,12 @@ export const dropColumn: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_DropColumn')) {
+      if (!cmd.name) continue;
       const rel = ctx.relation(q);
       if (rel && rel.created !== 'earlier') return;
       ctx.report({
-        range: commandRange(src, n.relation, n.cmds, i),
+        range,
         message: `Dropping ${tableName(rel, q)}.${cmd.name} deletes its data in ${tableWithSize(rel, q)} for good, and the application version still running during the deploy fails on it — stop using the column first; if this is intended, say so with -- pglc:allow drop-column.`,
         ...aboutTable(rel),
         ...(rel ? { related: [{ message: `${cmd.name} is created here`, ref: { kind: 'column' as const, table: rel.key, column: cmd.name } }] } : {}),

@@ -5,24 +5,19 @@
 // puts them in separate transactions (VALIDATE in the same transaction would hold the first
 // lock all along — validate-in-same-transaction).
 
-import type { AlterTableStmt, Constraint } from 'libpg-query';
+import type { Constraint } from 'libpg-query';
 import { nodeAs } from '../ast/nodes';
 import type { RelationInfo, RuleContext, RuleStatement } from '../rule';
 import { makeObjectName } from '../schema-state/apply-effects';
-import { constraintSpec, qnameOf } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, outsideTransactionEdits, sqlIdent, sqlQName, tableName, tableWithSize } from './common';
+import { constraintSpec } from '../schema-state/effects';
+import { aboutTable, outsideTransactionEdits, sqlIdent, sqlQName, tableCommands, tableName, tableWithSize } from './common';
 
 export function checkNotValid(kind: 'CONSTR_FOREIGN' | 'CONSTR_CHECK', { node, src }: RuleStatement, ctx: RuleContext): void {
-  const n = node as AlterTableStmt;
-  const q = qnameOf(n.relation);
-  if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-  for (const { cmd, i } of commandsOf(n.cmds)) {
-    if (cmd.subtype !== 'AT_AddConstraint') continue;
+  for (const { q, cmd, range } of tableCommands(node, src, 'AT_AddConstraint')) {
     const c = nodeAs(cmd.def, 'Constraint') as Constraint | undefined;
     if (!c || c.contype !== kind || c.skip_validation) continue;
     const rel = ctx.relation(q);
     if (rel && rel.created !== 'earlier') return;
-    const range = commandRange(src, n.relation, n.cmds, i);
     const spec = constraintSpec(c, undefined, range);
     const name = spec.name ?? makeObjectName(q.name, kind === 'CONSTR_CHECK' ? undefined : spec.columns.join('_'), kind === 'CONSTR_CHECK' ? 'check' : 'fkey');
     const moveOut = outsideTransactionEdits(ctx);

@@ -6,8 +6,7 @@
 
 import type { AlterTableStmt } from 'libpg-query';
 import type { StatementRule } from '../rule';
-import { qnameOf } from '../schema-state/effects';
-import { aboutTable, commandRange, commandsOf, tableName, tableWithSize } from './common';
+import { aboutTable, tableCommands, tableName, tableWithSize } from './common';
 
 export const setNotNull: StatementRule = {
   name: 'set-not-null',
@@ -17,11 +16,8 @@ export const setNotNull: StatementRule = {
   scope: 'statement',
   kinds: ['AlterTableStmt'],
   check({ node, src }, ctx) {
-    const n = node as AlterTableStmt;
-    const q = qnameOf(n.relation);
-    if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
-    for (const { cmd, i } of commandsOf(n.cmds)) {
-      if (cmd.subtype !== 'AT_SetNotNull' || !cmd.name) continue;
+    for (const { q, cmd, range } of tableCommands(node, src, 'AT_SetNotNull')) {
+      if (!cmd.name) continue;
       const rel = ctx.relation(q);
       if (rel && rel.created !== 'earlier') return;
       const col = ctx.column(q, cmd.name);
@@ -32,7 +28,7 @@ export const setNotNull: StatementRule = {
         ? `add CHECK (${cmd.name} IS NOT NULL) NOT VALID, VALIDATE it in a later transaction, then SET NOT NULL (PostgreSQL ${ctx.pgVersion()} then skips the scan) and drop the CHECK`
         : `on PostgreSQL ${ctx.pgVersion()} there is no way around the scan; run it when ${tableName(rel, q)} is quiet, with a lock_timeout`;
       ctx.report({
-        range: commandRange(src, n.relation, n.cmds, i),
+        range,
         message: `SET NOT NULL on ${tableName(rel, q)}.${cmd.name} scans all of ${tableWithSize(rel, q)} for NULLs while holding an ACCESS EXCLUSIVE lock (reads and writes wait) — ${how}.`,
         ...aboutTable(rel),
       });
