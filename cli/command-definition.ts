@@ -30,6 +30,8 @@ export interface CommandDefinition<R = unknown> {
   failed?(result: R): boolean;
   /** Human rendering of the result (stdout). */
   render(result: R, input: CommandInput): string | undefined;
+  /** A result that is itself a verdict (lint findings) may fail the run; default 0. */
+  exitCode?(result: R): number;
 }
 
 export function defineCommand<R>(def: CommandDefinition<R>): CommandDefinition<R> {

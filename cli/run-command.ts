@@ -2,7 +2,8 @@
 // cancellation, asks for typed confirmation when a guard needs it, and turns results and
 // errors into output and exit codes.
 // Invariants: expected failures print what / why / fix and never a stack; --json output follows
-// protocol/cli-events.ts exactly; exit codes are 0 ok, 1 failed, 2 usage.
+// protocol/cli-events.ts exactly; exit codes are 0 ok, 1 failed (or a result that is a failing
+// verdict, such as lint findings), 2 usage.
 
 import { userInfo } from 'node:os';
 import { ExitCode, type ErrorPayload } from '../protocol/index';
@@ -39,7 +40,7 @@ export async function runCommand(def: CommandDefinition, input: CommandInput): P
       try {
         const result = await def.run(input, ctx);
         reporter.success(name, result, () => def.render(result, input));
-        return def.failed?.(result) ? ExitCode.failed : ExitCode.ok;
+        return def.exitCode?.(result) ?? (def.failed?.(result) ? ExitCode.failed : ExitCode.ok);
       } catch (e) {
         // Guards check before anything changes, so asking and running again is safe.
         if (isPglcError(e) && e.code === 'confirmation-required' && attempt === 0 && input.opts.confirm === undefined) {

@@ -27,11 +27,13 @@ export function startLanguageClient(
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const configWatcher = vscode.workspace.createFileSystemWatcher('**/pglc.toml');
-  context.subscriptions.push(configWatcher);
+  // saved migrations change the schema the server lints later migrations on
+  const sqlWatcher = vscode.workspace.createFileSystemWatcher('**/*.sql');
+  context.subscriptions.push(configWatcher, sqlWatcher);
   const clientOptions: LanguageClientOptions = {
     // .sql files whatever language another extension gives them (pgsql, postgres, …)
     documentSelector: [{ scheme: 'file', language: 'sql' }, { scheme: 'file', pattern: '**/*.sql' }],
-    synchronize: { fileEvents: configWatcher },
+    synchronize: { fileEvents: [configWatcher, sqlWatcher] },
     // { diagnosticsDebounceMs } is available here too; the server's default (150 ms) is the product's
     initializationOptions: {},
     outputChannel: output,

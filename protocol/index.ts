@@ -13,3 +13,4 @@ export * from './schema-model';
 export * from './schema';
 export * from './erd-geometry';
 export * from './webviews/er-diagram';
+export * from './lint';

@@ -3,7 +3,7 @@
 // client's parameters, testable without a running editor; a capability is announced here only
 // once a handler for it is wired in server.ts.
 
-import { TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 
 export const SERVER_NAME = 'Postgres Lifecycle Language Server';
 
@@ -41,6 +41,8 @@ export function initializeResult(_params: InitializeParams): InitializeResult {
       documentSymbolProvider: { label: 'Postgres Lifecycle' },
       foldingRangeProvider: true,
       hoverProvider: true,
+      definitionProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
   };
 }

@@ -1,7 +1,7 @@
 // The language server process (started by the client over IPC, or over stdio by bench/lsp):
 // wiring only. Handlers are plain functions `(model, document, params) → result` in their own
 // modules; this file routes LSP messages to them, debounces diagnostics and keeps the latest
-// `pglc/migrationStatus`.
+// `pglc/migrationStatus`; schema lint diagnostics join the syntax ones for migration files.
 // Invariants: the server never imports `vscode` and never connects to a database (status comes
 // from the client); with the stdio transport stdout is the protocol, so nothing here writes to
 // the console; diagnostics are published with the version they were computed for.
@@ -12,6 +12,7 @@ import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocumen
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadSqlParser } from '../core/sql/parse';
 import { MigrationStatusNotification, type MigrationStatusParams } from '../protocol/index';
+import { computeCodeActions } from './code-actions';
 import { computeCodeLenses } from './code-lens';
 import { createDebouncer, type Debouncer } from './debounce';
 import { computeDiagnostics } from './diagnostics';
@@ -19,6 +20,9 @@ import type { DocumentModel } from './document-model';
 import { computeDocumentSymbols } from './document-symbols';
 import { computeFoldingRanges } from './folding-ranges';
 import { computeHover } from './hover';
+import { createLintContexts, loadSchemaFromDisk } from './lint-context';
+import { computeLintDiagnostics } from './lint-diagnostics';
+import { computeSchemaDefinition, computeSchemaHover } from './schema-navigation';
 import { initializeResult, serverOptions, type ServerOptions } from './initialize';
 import { classifyMigrationDocument } from './migration-document';
 import { createMigrationFolders, loadMigrationDirsFromConfig } from './migration-folders';
@@ -39,6 +43,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const folders = createMigrationFolders(loadMigrationDirsFromConfig(process.env));
 const models = createModelCache();
+const lint = createLintContexts(loadSchemaFromDisk(process.env));
 let options: ServerOptions = serverOptions({ capabilities: {} } as Parameters<typeof serverOptions>[0]);
 let debouncer: Debouncer = createDebouncer(options.diagnosticsDebounceMs);
 let status: MigrationStatusParams | undefined;
@@ -67,7 +72,17 @@ async function modelOf(uri: string): Promise<{ model: DocumentModel; document: T
 async function publishDiagnostics(uri: string): Promise<void> {
   const m = await modelOf(uri);
   if (!m) return;
-  await connection.sendDiagnostics({ uri, version: m.model.version, diagnostics: computeDiagnostics(m.model, m.document) });
+  let diagnostics = computeDiagnostics(m.model, m.document);
+  if (m.path && m.model.migration) {
+    const inputs = await lint.inputsFor(m.path, m.model.migration);
+    // the document may have changed while the project's schema was read: the next run publishes
+    if (documents.get(uri)?.version !== m.model.version) return;
+    if (inputs) {
+      const offset = (d: { range: { start: { line: number; character: number } } }) => m.document.offsetAt(d.range.start);
+      diagnostics = [...diagnostics, ...computeLintDiagnostics(m.model, m.document, m.path, inputs)].sort((a, b) => offset(a) - offset(b));
+    }
+  }
+  await connection.sendDiagnostics({ uri, version: m.model.version, diagnostics });
 }
 
 function publishLater(uri: string): void {
@@ -118,7 +133,13 @@ connection.onNotification(MigrationStatusNotification, (params: MigrationStatusP
 });
 
 connection.onDidChangeWatchedFiles((e) => {
-  if (!e.changes.some((c) => /(^|\/)pglc\.toml$/.test(c.uri))) return;
+  const config = e.changes.some((c) => /(^|\/)pglc\.toml$/.test(c.uri));
+  // a migration saved, created or deleted changes the schema later migrations are linted on
+  if (config || e.changes.some((c) => /\.sql$/i.test(c.uri))) lint.invalidate();
+  if (!config) {
+    republishAll();
+    return;
+  }
   folders.configChanged();
   republishAll();
   if (options.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(logError);
@@ -139,7 +160,26 @@ connection.onFoldingRanges(async (p) => {
 });
 connection.onHover(async (p) => {
   const m = await modelOf(p.textDocument.uri);
-  return m ? computeHover(m.model, m.document, p.position) : null;
+  if (!m) return null;
+  const statement = computeHover(m.model, m.document, p.position);
+  const inputs = m.path && m.model.migration ? await lint.inputsFor(m.path, m.model.migration) : undefined;
+  const table = inputs && m.path ? computeSchemaHover(m.model, m.document, m.path, inputs, p.position) : null;
+  if (!table || !statement) return table ?? statement;
+  // the table under the cursor first, then what the statement does
+  const text = (h: typeof table) => (typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '');
+  return { contents: { kind: 'markdown', value: `${text(table)}\n\n---\n\n${text(statement)}` }, ...(table.range ? { range: table.range } : {}) };
+});
+connection.onDefinition(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return null;
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeSchemaDefinition(m.model, m.document, m.path, inputs, p.position) : null;
+});
+connection.onCodeAction(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return [];
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeCodeActions(m.model, m.document, m.path, inputs, p.range) : [];
 });
 connection.onRequest(SERVER_STATS_REQUEST, (): ServerStats => {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();

@@ -10,6 +10,7 @@ import dbMigrateStatus from './db-migrate-status';
 import dbMigrateRollback from './db-migrate-rollback';
 import dbMigrateFresh from './db-migrate-fresh';
 import dbMigrateRepair from './db-migrate-repair';
+import dbLint from './db-lint';
 import envList from './env-list';
 import dbDump from './db-dump';
 import dbLoad from './db-load';
@@ -51,6 +52,7 @@ export const commands: CommandDefinition<any>[] = [
   dbMigrateRollback,
   dbMigrateFresh,
   dbMigrateRepair,
+  dbLint,
   envList,
   dbDump,
   dbLoad,
@@ -83,7 +85,7 @@ export const commands: CommandDefinition<any>[] = [
 ];
 
 export const groups: Record<string, string> = {
-  db: 'Database: the local server, migrations',
+  db: 'Database: the local server, migrations, lint',
   env: 'Environments from pglc.toml',
   backup: 'Backups: create, verify, store locally and on S3, retain, schedule',
   storage: 'Where backups are stored',

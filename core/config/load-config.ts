@@ -10,6 +10,7 @@ import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:p
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { PglcError } from '../errors';
 import type { OperationContext } from '../operation-context';
+import { RULE_NAMES } from '../lint/rules/index';
 import type { BackupConfig, BackupRetention, EnvironmentConfig, LintConfig, ProjectConfig, RestoreConfig } from './project-config';
 import { closestName } from './closest-name';
 import { effectiveEnv, type EnvVars } from './dotenv';
@@ -231,6 +232,8 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
   if (lintT) checkKeys(st, lintT, KNOWN.lint ?? [], 'lint');
   const rulesT = lintT?.rules === undefined ? undefined : asTable(st, lintT.rules, 'lint', 'rules');
   const rules: LintConfig['rules'] = {};
+  // a misspelt rule would silently keep its default level
+  if (rulesT) checkKeys(st, rulesT, RULE_NAMES, 'lint.rules');
   for (const [rule, level] of Object.entries(rulesT ?? {})) {
     if (typeof level !== 'string' || !(LINT_LEVELS as readonly string[]).includes(level)) {
       throw typeError(st, 'lint.rules', rule, `one of ${LINT_LEVELS.map((l) => `"${l}"`).join(', ')}`, level);

@@ -1,6 +1,7 @@
 // The language server inside the real VS Code: a migration with a syntax error (and a second
 // "-- Down") gets its diagnostics at the right ranges, fixing the text clears them, and the
-// outline and hover of a fixture migration come from the server.
+// outline and hover of a fixture migration come from the server; schema lint findings show with
+// their documentation link and related information, and a quick fix removes one.
 // The broken migration lives in its own temporary project (pglc.toml + pglc/migrations) outside
 // the workspace, so the other suites' Migrations view never sees it; the server finds its
 // migration folder by reading that pglc.toml. Waits are on VS Code's events, never on sleeps.
@@ -20,7 +21,7 @@ function pglcDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 function describe_(ds: vscode.Diagnostic[]): string {
-  return JSON.stringify(ds.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]));
+  return JSON.stringify(ds.map((d) => [typeof d.code === 'object' ? d.code.value : d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]));
 }
 
 /** Resolves with the document's pglc diagnostics once `check` accepts them (on onDidChangeDiagnostics). */
@@ -100,6 +101,43 @@ describe('language server', () => {
     down.delete(uri, new vscode.Range(7, 0, 8, 0));
     assert.ok(await vscode.workspace.applyEdit(down));
     await waitForDiagnostics(uri, 'no diagnostics', (d) => d.length === 0);
+  });
+
+  it('shows schema lint findings on the schema of earlier migrations, and a quick fix removes one', async () => {
+    // a project of its own: the first test leaves an unreadable migration on disk (two Down markers)
+    const lintProject = mkdtempSync(join(tmpdir(), 'pglc-ls-lint-'));
+    mkdirSync(join(lintProject, 'pglc/migrations'), { recursive: true });
+    writeFileSync(join(lintProject, 'pglc.toml'), '[project]\nmigrations = "pglc/migrations"\n');
+    writeFileSync(join(lintProject, 'pglc/migrations/0001_orders.sql'), '-- Up\ncreate table orders (id bigint primary key, note text);\n-- Down\ndrop table orders;\n');
+    const file = join(lintProject, 'pglc/migrations/0002_orders_note.sql');
+    writeFileSync(file, "-- Up\nset lock_timeout = '5s';\ncreate index orders_note_idx on orders (note);\nalter table orders add column paid boolean not null;\n-- Down\nset lock_timeout = '5s';\nalter table orders drop column paid;\ndrop index orders_note_idx;\n");
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+
+    const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+    const ds = await waitForDiagnostics(uri, 'two lint findings', (d) => d.length === 2);
+    assert.deepEqual(ds.map((d) => [codeOf(d), d.severity, d.range.start.line]), [
+      ['require-concurrent-index', vscode.DiagnosticSeverity.Warning, 2],
+      ['add-required-column', vscode.DiagnosticSeverity.Error, 3],
+    ], describe_(ds));
+    const index = ds[0]!;
+    assert.ok(typeof index.code === 'object' && index.code.target.toString().endsWith('lint.md#require-concurrent-index'), 'the code links to the rule\'s documentation');
+    assert.ok(index.relatedInformation?.[0]?.location.uri.fsPath.endsWith('0001_orders.sql'), 'related information points at the migration that created orders');
+
+    const actions = await eventually(
+      'the quick fixes of the CREATE INDEX finding',
+      () => vscode.commands.executeCommand<vscode.CodeAction[] | undefined>('vscode.executeCodeActionProvider', uri, index.range, vscode.CodeActionKind.QuickFix.value),
+      (a) => a.some((x) => x.isPreferred),
+    );
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.equal(preferred?.title, 'Add CONCURRENTLY (and run this migration outside a transaction)');
+    assert.ok(preferred?.edit && (await vscode.workspace.applyEdit(preferred.edit)));
+    const left = await waitForDiagnostics(uri, 'the CREATE INDEX finding to go', (d) => d.length === 1);
+    assert.equal(codeOf(left[0]!), 'add-required-column');
+    assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /^-- pglc:no-transaction\n-- Up\n.*\ncreate index CONCURRENTLY orders_note_idx/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    rmSync(lintProject, { recursive: true, force: true });
   });
 
   it('gives the outline and hovers of a fixture migration', async () => {

@@ -1,0 +1,186 @@
+// bench/lint: the schema linter's two budgets, measured in this run.
+// 1. Editing a 5,000-line migration: the language server's work after an edit — the document
+//    model updated incrementally, then lint (replay + rules, reused where answers did not
+//    change) — p50/p95 over 200 edits, in process (goal p95 < 50 ms; bench:lsp measures the
+//    whole server over stdio, debounce and transport included).
+// 2. A project of 1,000 migrations linted from cold by the built `pglc db lint` (a fresh
+//    process each run; goal < 5 s), and the same files by `squawk` when one is on PATH (the
+//    issue's goal: within 2× of it). squawk-cli ships on PyPI, which this workplace cannot
+//    reach; without it only pglc's time is printed, and the bench says so.
+// 3. Fuzz: 100,000 mutated and random migrations linted — no crash, no hang, no finding or fix
+//    outside the document (test/unit/lint-fuzz.test.ts runs 2,000 of them on every test run).
+// Invariant: wall-clock times of real runs, no sleeps; the temporary project is removed.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createSchemaState } from '../../core/lint/schema-state/model';
+import { lintSettings } from '../../core/lint/settings';
+import { clearStatementCache } from '../../core/lint/engine/statement-analysis';
+import { loadSqlParser } from '../../core/sql/parse';
+import { buildDocumentModel } from '../../server/document-model';
+import { updateDocumentModel } from '../../server/incremental-model';
+import { computeLintDiagnostics } from '../../server/lint-diagnostics';
+import { fuzzBefore, fuzzCorpus, fuzzInput, lintFuzzed } from '../../test/fixtures/lint/fuzz';
+
+const LINES = Number(process.env.BENCH_LINT_LINES ?? 5000);
+const EDITS = Number(process.env.BENCH_LINT_EDITS ?? 200);
+const MIGRATIONS = Number(process.env.BENCH_LINT_MIGRATIONS ?? 1000);
+const RUNS = Number(process.env.BENCH_LINT_RUNS ?? 3);
+const FUZZ = Number(process.env.BENCH_LINT_FUZZ ?? 100_000);
+const root = join(__dirname, '../..');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** Statements of a realistic migration touching table `t` created `i` migrations ago. */
+function migrationBody(i: number): { up: string[]; down: string[] } {
+  const t = `t_${String(i).padStart(4, '0')}`;
+  const prev = `t_${String(Math.max(0, i - 1)).padStart(4, '0')}`;
+  const up = [
+    `CREATE TABLE ${t} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name varchar(80) NOT NULL, prev_id bigint, created_at timestamp NOT NULL DEFAULT now());`,
+    `CREATE INDEX ${t}_name_idx ON ${t} (name);`,
+    `INSERT INTO ${t} (name) VALUES ('a'), ('b');`,
+  ];
+  const down = [`DROP TABLE ${t};`];
+  if (i > 0) {
+    up.push(
+      `ALTER TABLE ${prev} ADD COLUMN note_${i} text;`,
+      `CREATE INDEX ${prev}_note_${i}_idx ON ${prev} (note_${i});`,
+      `ALTER TABLE ${t} ADD CONSTRAINT ${t}_prev_fk FOREIGN KEY (prev_id) REFERENCES ${prev} (id);`,
+      `ALTER TABLE ${prev} ALTER COLUMN name SET NOT NULL;`,
+    );
+    down.unshift(`DROP INDEX ${prev}_note_${i}_idx;`, `ALTER TABLE ${prev} DROP COLUMN note_${i};`);
+  }
+  return { up, down };
+}
+
+function bigMigration(lines: number): { text: string; editLines: number[] } {
+  const up = ['-- Up'];
+  const down = ['-- Down'];
+  const editLines: number[] = [];
+  for (let i = 0; up.length + down.length < lines; i++) {
+    const b = migrationBody(i);
+    for (const s of b.up) {
+      if (s.startsWith('INSERT')) editLines.push(up.length);
+      up.push(s);
+    }
+    down.unshift(...b.down.slice(0, 1));
+  }
+  return { text: [...up, ...down, ''].join('\n'), editLines };
+}
+
+async function editLatency(): Promise<{ cold: number; ms: number[]; findings: number }> {
+  await loadSqlParser();
+  clearStatementCache();
+  const { text, editLines } = bigMigration(LINES);
+  const path = '/bench/pglc/migrations/0002_big.sql';
+  const info = { format: 'pglc' as const, version: '0002', role: 'sections' as const };
+  const inputs = { settings: lintSettings(undefined), migration: { version: '0002', label: '0002_big', path, before: createSchemaState(), afterUp: createSchemaState() } };
+  let doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+  let t0 = performance.now();
+  let model = buildDocumentModel(text, 1, info);
+  const findings = computeLintDiagnostics(model, doc, path, inputs).length;
+  const cold = performance.now() - t0;
+  const ms: number[] = [];
+  for (let k = 0; k < EDITS; k++) {
+    const line = editLines[(k * 7919) % editLines.length] ?? 1;
+    // change a value in an INSERT: a real keystroke in the middle of the file
+    const at = doc.offsetAt({ line, character: doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).indexOf("'a'") + 1 });
+    const next = TextDocument.update(doc, [{ range: { start: doc.positionAt(at), end: doc.positionAt(at + 1) }, text: String.fromCharCode(97 + (k % 26)) }], doc.version + 1);
+    t0 = performance.now();
+    model = updateDocumentModel(model, next.getText(), next.version) ?? buildDocumentModel(next.getText(), next.version, info);
+    computeLintDiagnostics(model, next, path, inputs);
+    ms.push(performance.now() - t0);
+    doc = next;
+  }
+  return { cold, ms, findings };
+}
+
+function project(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pglc-bench-lint-'));
+  mkdirSync(join(dir, 'pglc/migrations'), { recursive: true });
+  writeFileSync(join(dir, 'pglc.toml'), '[project]\nname = "bench"\n');
+  for (let i = 0; i < count; i++) {
+    const b = migrationBody(i);
+    writeFileSync(join(dir, 'pglc/migrations', `${String(i + 1).padStart(4, '0')}_m.sql`), `-- Up\n${b.up.join('\n')}\n\n-- Down\n${b.down.join('\n')}\n`);
+  }
+  return dir;
+}
+
+function timeRun(cmd: string, args: string[], cwd: string): { ms: number; status: number | null; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  return { ms: performance.now() - t0, status: r.status, out: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+function fuzzRun(): { ms: number; slowest: number; problems: string[] } {
+  const corpus = fuzzCorpus();
+  const before = fuzzBefore();
+  const problems: string[] = [];
+  let slowest = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < FUZZ; i++) {
+    const text = fuzzInput(corpus, 2026, i);
+    try {
+      const { findings, ms } = lintFuzzed(text, before);
+      slowest = Math.max(slowest, ms);
+      if (ms > 2000) problems.push(`input ${i}: ${ms.toFixed(0)} ms`);
+      for (const f of findings) if (f.start < 0 || f.end > text.length || f.start > f.end) problems.push(`input ${i}: ${f.rule} at ${f.start}-${f.end} of ${text.length}`);
+    } catch (e) {
+      problems.push(`input ${i}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { ms: performance.now() - t0, slowest, problems };
+}
+
+async function main(): Promise<void> {
+  const edit = await editLatency();
+  const sorted = [...edit.ms].sort((a, b) => a - b);
+  const p95 = percentile(sorted, 95);
+  process.stdout.write(`bench/lint\n\n${LINES}-line migration (${edit.findings} findings): first lint ${edit.cold.toFixed(0)} ms\n`);
+  process.stdout.write(`edit → lint diagnostics: p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${p95.toFixed(1)} ms · max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms (${EDITS} edits)  [goal p95 < 50 ms]\n\n`);
+
+  const dir = project(MIGRATIONS);
+  try {
+    const pglc = join(root, 'dist/pglc.js');
+    const runs: number[] = [];
+    let findings = 0;
+    for (let r = 0; r < RUNS; r++) {
+      const run = timeRun(process.execPath, [pglc, 'db', 'lint', '--format', 'json'], dir);
+      if (run.status !== 0 && run.status !== 1) throw new Error(`pglc db lint exited ${run.status}`);
+      findings = (JSON.parse(run.out) as { findings: unknown[] }).findings.length;
+      runs.push(run.ms);
+    }
+    const pglcMs = median(runs);
+    process.stdout.write(`pglc db lint, ${MIGRATIONS} migrations from cold (new process): median ${(pglcMs / 1000).toFixed(2)} s of ${RUNS} runs, ${findings} findings  [goal < 5 s]\n`);
+    const which = spawnSync('squawk', ['--version'], { encoding: 'utf8' });
+    if (which.status === 0) {
+      const files = Array.from({ length: MIGRATIONS }, (_, i) => join('pglc/migrations', `${String(i + 1).padStart(4, '0')}_m.sql`));
+      const sq = median(Array.from({ length: RUNS }, () => timeRun('squawk', files, dir).ms));
+      process.stdout.write(`squawk ${which.stdout.trim()}, same files: median ${(sq / 1000).toFixed(2)} s → pglc/squawk = ${(pglcMs / sq).toFixed(2)}×  [goal ≤ 2×]\n`);
+    } else {
+      process.stdout.write('squawk: not on PATH (squawk-cli is published on PyPI, which this machine cannot reach) — no comparison in this run\n');
+    }
+    const fuzz = fuzzRun();
+    process.stdout.write(`\nfuzz: ${FUZZ} inputs in ${(fuzz.ms / 1000).toFixed(1)} s (slowest ${fuzz.slowest.toFixed(0)} ms): ${fuzz.problems.length} problems${fuzz.problems.length ? `\n  ${fuzz.problems.slice(0, 5).join('\n  ')}` : ''}\n`);
+    const ok = p95 < 50 && pglcMs < 5000 && fuzz.problems.length === 0;
+    process.stdout.write(`\n${ok ? 'within goals' : 'GOAL MISSED'}: edit p95 ${p95.toFixed(1)} ms (< 50), project ${(pglcMs / 1000).toFixed(2)} s (< 5), fuzz problems ${fuzz.problems.length} (0)\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

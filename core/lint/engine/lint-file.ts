@@ -1,0 +1,348 @@
+// Lints one file: replays its statements in execution order on the schema the earlier
+// migrations left (engine/replay.ts), runs each statement's rules — or reuses their findings
+// when the rules would get the same answers (rule-memo.ts) — then the document rules (Up
+// without Down, …), and finally applies the settings' levels and the inline directives.
+// Invariants: the result depends only on the inputs (text, schema before, settings, facts);
+// the editor and `pglc db lint` call this same function; a rule that throws loses its findings
+// for that statement, never the others' (unless `strict`, for tests).
+
+import type { LintDocument, LintSection, LintStatementRef } from '../document';
+import type { LintFinding, ResolvedEdit, ResolvedFix } from '../finding';
+import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
+import { ALL_RULES, DOCUMENT_RULES, RULE_NAMES, ruleByName, rulesForKind } from '../rules/index';
+import type { SchemaState, SourceLocation } from '../schema-state/model';
+import { forkState } from '../schema-state/model';
+import type { LintSettings } from '../settings';
+import { liveAnswers } from './answers';
+import { findDirectives, isSilenced, unusedDirectives } from './directives';
+import { Replay } from './replay';
+import { recordingContext, stillValid } from './rule-memo';
+import { analyzeStatement, MEMO_RUNS, treeOf, type MemoRun } from './statement-analysis';
+
+export interface LintFileOptions {
+  /** Absolute path of the file ('' when it has none). */
+  path: string;
+  /** The migration's version and label (`0003_add_posts`), when the file is one. */
+  migration?: { version: string; label: string };
+  settings: LintSettings;
+  /** The schema before this file: the Up sections of every earlier migration (createSchemaState() for none). */
+  before: SchemaState;
+  /** For a split layout's Down file: the state before the migration's Up (its `before` is after the Up). */
+  beforeMigration?: SchemaState;
+  /** Table sizes from the connected environment, by `schema.name`. */
+  sizes?: ReadonlyMap<string, TableSize>;
+  /** Versions the connected environment has not applied yet. */
+  pendingVersions?: ReadonlySet<string>;
+  applied?: AppliedRecord;
+  companion?: Companion;
+  /** Findings from outside the engine (plpgsql_check), with absolute offsets: they go through the directives too. */
+  external?: LintFinding[];
+  /** Rethrow a rule's exception (tests). */
+  strict?: boolean;
+}
+
+export interface LintFileResult {
+  /** Sorted by position. */
+  findings: LintFinding[];
+  /** The schema after the Up section (the next migration's `before`). */
+  afterUp: SchemaState;
+}
+
+/** The level of `rule` under `settings` (its default unless pglc.toml says otherwise). */
+export function levelOf(settings: LintSettings, rule: string): RuleLevel {
+  return settings.levels[rule] ?? ruleByName(rule)?.defaultLevel ?? 'warning';
+}
+
+const LOWER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
+
+/** Start of the line holding `offset`, and that line's indentation. */
+function lineOf(text: string, offset: number): { start: number; indent: string } {
+  let start = offset;
+  while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+  const indent = /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+  return { start, indent };
+}
+
+const eols = new WeakMap<LintDocument, string>();
+
+/** The document's line ending, found once per document: a 5,000-line file has a thousand fixes. */
+function eol(doc: LintDocument): string {
+  let e = eols.get(doc);
+  if (e === undefined) {
+    e = doc.text.includes('\r\n') ? '\r\n' : '\n';
+    eols.set(doc, e);
+  }
+  return e;
+}
+
+interface Place {
+  doc: LintDocument;
+  statement?: LintStatementRef;
+  section?: LintSection;
+}
+
+function resolveEdit(place: Place, anchor: FixAnchor, text: string): ResolvedEdit {
+  const t = place.doc.text;
+  const nl = eol(place.doc);
+  const base = place.statement?.start ?? 0;
+  switch (anchor.at) {
+    case 'statement':
+      return { start: base + anchor.start, end: base + anchor.end, text };
+    case 'document':
+      return { start: anchor.start, end: anchor.end, text };
+    case 'new-file':
+      return { createFile: anchor.path, text };
+    case 'line-above': {
+      const line = lineOf(t, base);
+      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+    }
+    case 'section-top': {
+      const first = place.section?.statements[0];
+      const at = first !== undefined ? (place.doc.statements[first]?.start ?? base) : base;
+      const line = lineOf(t, at);
+      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+    }
+    case 'marker-end': {
+      const m = place.section?.marker;
+      return m ? { start: m.end, end: m.end, text } : { start: base, end: base, text: '' };
+    }
+    case 'file-top': {
+      const bom = t.startsWith('\uFEFF') ? 1 : 0;
+      return { start: bom, end: bom, text: text + nl };
+    }
+  }
+}
+
+function resolveRef(state: SchemaState, ref: RelatedRef, statementLoc: (offset: number) => SourceLocation): SourceLocation | undefined {
+  switch (ref.kind) {
+    case 'table':
+      return state.tables.get(ref.table)?.createdAt;
+    case 'column':
+      return state.tables.get(ref.table)?.columns.find((c) => c.name === ref.column)?.createdAt;
+    case 'constraint':
+      return state.tables.get(ref.table)?.constraints.find((c) => c.name === ref.constraint)?.createdAt;
+    case 'index':
+      return state.indexes.get(ref.index)?.createdAt;
+    case 'type':
+      return state.types.get(ref.type)?.createdAt;
+    case 'enum-value':
+      return state.types.get(ref.type)?.values?.find((v) => v.value === ref.value)?.addedAt;
+    case 'statement':
+      return statementLoc(ref.offset);
+  }
+}
+
+/** The fixes every finding offers: silence the rule here, or for a destructive rule, allow it. */
+function genericFixes(rule: string, place: Place): ResolvedFix[] {
+  const meta = ruleByName(rule);
+  if (!place.statement || !meta) return [];
+  const out: ResolvedFix[] = [];
+  if (meta.destructive) out.push({ title: `Allow this destructive change (-- pglc:allow ${rule})`, edits: [resolveEdit(place, { at: 'line-above' }, `-- pglc:allow ${rule}`)], generic: true });
+  out.push({ title: `Disable ${rule} for this statement`, edits: [resolveEdit(place, { at: 'line-above' }, `-- pglc:disable-next-statement ${rule}`)], generic: true });
+  return out;
+}
+
+/**
+ * Lints one document. Requires loadSqlParser() to have resolved.
+ * @example const { findings } = lintFile(buildLintDocument(text, info), { path, settings: lintSettings(undefined), before: createSchemaState() });
+ */
+export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileResult {
+  const { settings } = options;
+  const file = { path: options.path, ...(options.migration ? { migration: options.migration.version, label: options.migration.label } : {}) };
+  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction);
+  const env = { settings, ...(options.sizes ? { sizes: options.sizes } : {}), ...(options.pendingVersions ? { pendingVersions: options.pendingVersions } : {}) };
+  const raw: { rule: string; finding: RuleFinding; place: Place; related: { message: string; location: SourceLocation }[] }[] = [];
+  const docStatements: DocumentStatement[] = [];
+  let afterUp: SchemaState | undefined;
+  let parseErrors = false;
+
+  for (const section of doc.sections) {
+    if (section.kind === 'down' && !afterUp) afterUp = forkState(replay.state);
+    if (section.kind === 'preamble') {
+      for (const i of section.statements) {
+        const ref = doc.statements[i] as LintStatementRef;
+        docStatements.push({ ref, index: i, text: doc.text.slice(ref.start, ref.end), effects: [], section: 'preamble', tx: 'none', ...(ref.kind ? { kind: ref.kind } : {}) });
+      }
+      continue;
+    }
+    replay.beginSection(section);
+    for (const i of section.statements) {
+      const ref = doc.statements[i] as LintStatementRef;
+      const text = doc.text.slice(ref.start, ref.end);
+      const sectionName = replay.sectionKind;
+      if (ref.meta || ref.kind === undefined) {
+        if (!ref.meta) parseErrors = true;
+        docStatements.push({ ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind });
+        continue;
+      }
+      replay.enter(ref);
+      const analysis = analyzeStatement(text);
+      if (!analysis.ok || !analysis.kind) {
+        parseErrors = true;
+        docStatements.push({ ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind });
+        replay.leave(ref);
+        continue;
+      }
+      const rules = rulesForKind(analysis.kind);
+      if (rules.length) {
+        const answers = liveAnswers(replay, env);
+        let run: MemoRun | undefined;
+        for (let k = 0; k < analysis.runs.length; k++) {
+          const candidate = analysis.runs[k] as MemoRun;
+          if (stillValid(candidate.deps, answers)) {
+            run = candidate;
+            if (k > 0) analysis.runs.splice(k, 1), analysis.runs.unshift(candidate);
+            break;
+          }
+        }
+        if (!run) run = runRules(rules, text, analysis, answers, options.strict === true);
+        const place: Place = { doc, statement: ref, section };
+        for (const { rule, finding } of run.findings) {
+          const related: { message: string; location: SourceLocation }[] = [];
+          for (const r of finding.related ?? []) {
+            const location = resolveRef(replay.state, r.ref, (offset) => replay.location(0, offset, offset));
+            if (location) related.push({ message: r.message, location });
+          }
+          raw.push({ rule, finding, place, related });
+        }
+      }
+      replay.opened(ref);
+      docStatements.push({ ref, index: i, text, kind: analysis.kind, effects: analysis.effects, section: sectionName, tx: replay.tx.kind });
+      replay.apply(analysis.effects, ref.start);
+      replay.leave(ref);
+    }
+  }
+  const hadDown = afterUp !== undefined;
+  afterUp ??= replay.state;
+
+  const findings: LintFinding[] = [];
+  const emit = (rule: string, f: RuleFinding, place: Place, related: LintFinding['related']): void => {
+    const level = levelOf(settings, rule);
+    if (level === 'off') return;
+    const meta = ruleByName(rule);
+    // destructive rules guard Up sections; a Down exists to undo them
+    if (meta?.destructive && place.section?.kind === 'down') return;
+    const base = place.statement?.start ?? 0;
+    let start = base + f.range.start;
+    let end = base + f.range.end;
+    if (place.statement) {
+      start = Math.max(place.statement.start, Math.min(start, place.statement.end));
+      end = Math.max(start, Math.min(end, place.statement.end));
+    } else {
+      start = Math.max(0, Math.min(start, doc.text.length));
+      end = Math.max(start, Math.min(end, doc.text.length));
+    }
+    const out: LintFinding = {
+      rule,
+      severity: f.impact === 'low' ? LOWER[level] : level,
+      message: f.message,
+      start,
+      end,
+      related,
+      fixes: [
+        ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
+        ...genericFixes(rule, place),
+      ],
+    };
+    if (f.impact) out.impact = f.impact;
+    findings.push(out);
+  };
+  for (const r of raw) emit(r.rule, r.finding, r.place, r.related);
+
+  const input = {
+    doc,
+    file,
+    statements: docStatements,
+    parseErrors,
+    before: options.beforeMigration ?? options.before,
+    afterUp,
+    ...(hadDown ? { afterDown: replay.state } : {}),
+    settings,
+    ...(options.sizes ? { sizes: options.sizes } : {}),
+    ...(options.applied ? { applied: options.applied } : {}),
+    ...(options.companion ? { companion: options.companion } : {}),
+  };
+  for (const rule of DOCUMENT_RULES) {
+    if (levelOf(settings, rule.name) === 'off') continue;
+    let out: RuleFinding[] = [];
+    try {
+      out = (rule as DocumentRule).check(input);
+    } catch (e) {
+      if (options.strict) throw e;
+    }
+    for (const f of out) {
+      const statement = doc.statements.find((s) => s.start <= f.range.start && f.range.start <= s.end);
+      const place: Place = statement ? { doc, statement, ...(doc.sections[statement.section] ? { section: doc.sections[statement.section] as LintSection } : {}) } : { doc };
+      // document rules give absolute ranges: express them from the statement's start
+      const rel: RuleFinding = statement ? { ...f, range: { start: f.range.start - statement.start, end: f.range.end - statement.start } } : f;
+      const related = (f.related ?? []).flatMap((r) => {
+        const location = resolveRef(afterUp as SchemaState, r.ref, (offset) => replay.location(0, offset, offset));
+        return location ? [{ message: r.message, location }] : [];
+      });
+      if (statement) emit(rule.name, rel, place, related);
+      else emit(rule.name, f, place, related);
+    }
+  }
+  for (const f of options.external ?? []) findings.push(f);
+
+  // inline directives, then what they got wrong
+  const { directives, problems } = findDirectives(doc, RULE_NAMES);
+  const kept = findings.filter((f) => !isSilenced(directives, f.rule, f.start));
+  const extra: LintFinding[] = [];
+  const directiveFinding = (rule: string, start: number, end: number, message: string): void => {
+    const level = levelOf(settings, rule);
+    if (level === 'off' || isSilenced(directives, rule, start)) return;
+    const fixes: ResolvedFix[] = rule === 'unused-directive' ? [{ title: 'Remove the unused directive', preferred: true, edits: [removal(doc.text, start, end)] }] : [];
+    extra.push({ rule, severity: level, message, start, end, related: [], fixes });
+  };
+  for (const p of problems) directiveFinding('invalid-directive', p.start, p.end, p.message);
+  for (const u of unusedDirectives(directives)) directiveFinding('unused-directive', u.start, u.end, u.message);
+  const all = [...kept, ...extra].sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : 1));
+  return { findings: all, afterUp };
+}
+
+/** The edit that removes a directive (its whole line when alone on it), or one rule name and its comma. */
+function removal(text: string, start: number, end: number): ResolvedEdit {
+  if (text.startsWith('--', start)) {
+    const line = lineOf(text, start);
+    const alone = text.slice(line.start, start).trim() === '';
+    let e = end;
+    if (alone) {
+      if (text[e] === '\r') e++;
+      if (text[e] === '\n') e++;
+      return { start: line.start, end: e, text: '' };
+    }
+    let s = start;
+    while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+    return { start: s, end, text: '' };
+  }
+  // a rule name in a list: take the separator before it (or after it, for the first)
+  const before = /[\s,]*$/.exec(text.slice(Math.max(0, start - 8), start))?.[0] ?? '';
+  if (before.includes(',')) return { start: start - before.length, end, text: '' };
+  const after = /^[\s,]*/.exec(text.slice(end, end + 8))?.[0] ?? '';
+  return { start, end: end + (after.includes(',') ? after.length : 0), text: '' };
+}
+
+function runRules(rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, answers: Parameters<typeof recordingContext>[0], strict: boolean): MemoRun {
+  const findings: MemoRun['findings'] = [];
+  const tree = treeOf(text);
+  let current = '';
+  const { context, deps } = recordingContext(answers, (finding) => findings.push({ rule: current, finding }));
+  if (tree) {
+    const statement = { kind: tree.kind, node: tree.node, src: tree.src, effects: analysis.effects };
+    for (const rule of rules) {
+      current = rule.name;
+      try {
+        rule.check(statement, context);
+      } catch (e) {
+        if (strict) throw e;
+      }
+    }
+  }
+  const run: MemoRun = { deps, findings };
+  analysis.runs.unshift(run);
+  if (analysis.runs.length > MEMO_RUNS) analysis.runs.length = MEMO_RUNS;
+  return run;
+}
+
+export { ALL_RULES };

@@ -1,0 +1,111 @@
+// One statement's text, parsed once: its node kind, its schema effects, and the memoized results
+// of the rules that ran on it (engine/rule-memo.ts), in a bounded cache keyed by the text. Why
+// by text: an edit changes one statement of a 5,000-line migration, and every other statement's
+// analysis is found again by its unchanged text, wherever it moved.
+// Invariants: entries hold plain data only — parse trees are not kept (they are ~5× the text's
+// size, and a project has tens of thousands of statements), so a rule that must run again gets
+// a fresh parse from `treeOf`; the cache never holds more than CACHE_LIMIT entries (least
+// recently used evicted first); requires loadSqlParser() to have resolved.
+
+import { parseStatementsSync } from '../../sql/parse';
+import { statementSource, type StatementSource } from '../ast/statement-source';
+import type { RuleFinding } from '../rule';
+import { extractEffects, type SchemaEffect } from '../schema-state/effects';
+import type { Dependency } from './rule-memo';
+
+export interface MemoRun {
+  deps: Dependency[];
+  findings: { rule: string; finding: RuleFinding }[];
+}
+
+export interface StatementAnalysis {
+  /** Parsed as exactly one statement. */
+  ok: boolean;
+  kind?: string;
+  effects: SchemaEffect[];
+  /** Rule results for the contexts this text was last checked in (newest first, at most MEMO_RUNS). */
+  runs: MemoRun[];
+}
+
+export interface ParsedTree {
+  kind: string;
+  node: Record<string, unknown>;
+  src: StatementSource;
+}
+
+const CACHE_LIMIT = 30_000;
+export const MEMO_RUNS = 2;
+const cache = new Map<string, StatementAnalysis>();
+
+/** The last trees parsed, so rules that run right after an analysis do not parse again. */
+const recentTrees = new Map<string, ParsedTree>();
+const RECENT_LIMIT = 64;
+
+function remember(text: string, tree: ParsedTree): void {
+  recentTrees.set(text, tree);
+  if (recentTrees.size > RECENT_LIMIT) {
+    const oldest = recentTrees.keys().next().value;
+    if (oldest !== undefined) recentTrees.delete(oldest);
+  }
+}
+
+function parseOne(text: string): ParsedTree | undefined {
+  const r = parseStatementsSync(text);
+  if (!r.ok || r.statements.length !== 1) return undefined;
+  const s = r.statements[0];
+  if (!s) return undefined;
+  return { kind: s.kind, node: s.node, src: statementSource(text) };
+}
+
+/**
+ * The analysis of one statement's text (first token to last token, without `;`).
+ * @example analyzeStatement('create index i on t (a)').effects[0].op === 'create-index'
+ */
+export function analyzeStatement(text: string): StatementAnalysis {
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const tree = parseOne(text);
+  let analysis: StatementAnalysis;
+  if (!tree) analysis = { ok: false, effects: [], runs: [] };
+  else {
+    let effects: SchemaEffect[];
+    try {
+      effects = extractEffects(tree.src, tree.kind, tree.node);
+    } catch {
+      // A tree shape this code does not expect (a newer parser): no effects rather than a crash.
+      effects = [];
+    }
+    analysis = { ok: true, kind: tree.kind, effects, runs: [] };
+    remember(text, tree);
+  }
+  cache.set(text, analysis);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  return analysis;
+}
+
+/** The parse tree of an analysed statement's text (parsed again unless it was just parsed). */
+export function treeOf(text: string): ParsedTree | undefined {
+  const t = recentTrees.get(text);
+  if (t) return t;
+  const tree = parseOne(text);
+  if (tree) remember(text, tree);
+  return tree;
+}
+
+/** Entries cached (for tests and the server's stats). */
+export function statementCacheSize(): number {
+  return cache.size;
+}
+
+/** Empties the caches (tests that measure cold runs). */
+export function clearStatementCache(): void {
+  cache.clear();
+  recentTrees.clear();
+}

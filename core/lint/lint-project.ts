@@ -1,0 +1,143 @@
+// `pglc db lint`'s engine: replays every migration of the project in version order (each
+// file's Up section builds the schema the next one starts from), lints the files asked for,
+// and collects the findings. Table-state awareness comes from this replay — a table created
+// earlier in the same migration is new and empty, so lock rules stay quiet on it — and, with a
+// connected environment, from its facts: table sizes rate findings by impact, migrations the
+// environment has not applied yet count as new, an applied one that was edited since is
+// reported, and its server version is the one rules assume.
+// Invariants: every migration is replayed even when only some files are reported (a file is
+// judged on the schema all earlier migrations left); excluded paths are replayed but never
+// reported; the same lintFile runs here and in the language server.
+
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { DbLintResult, LintFacts, LintFindingPayload, LintSeverity } from '../../protocol/index';
+import type { ProjectConfig } from '../config/project-config';
+import { PglcError } from '../errors';
+import { discoverMigrations } from '../migrations/discover';
+import { migrationLabel, type MigrationFile } from '../migrations/migration-file';
+import { progress, type OperationContext } from '../operation-context';
+import { loadSqlParser } from '../sql/parse';
+import { buildLintDocument, type LintDocumentInfo } from './document';
+import { lintFile } from './engine/lint-file';
+import { rangeMapper, toFindingPayload } from './finding-payload';
+import type { TableSize } from './rule';
+import { createSchemaState, objectKey, type SchemaState } from './schema-state/model';
+import { isExcluded, lintSettings } from './settings';
+
+export interface LintProjectOptions {
+  /** Files or folders to report on (absolute or relative to ctx.cwd); none: every migration. */
+  paths?: readonly string[];
+  /** Facts of the environment given with --env, and what it has applied (by version). */
+  environment?: { facts: LintFacts; applied: ReadonlyMap<string, { appliedAt: string; checksum: string }> };
+  failOn?: 'error' | 'warning';
+}
+
+const RANK: Record<LintSeverity, number> = { info: 0, warning: 1, error: 2 };
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function inside(path: string, selection: string): boolean {
+  const rel = relative(selection, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function documentInfo(m: MigrationFile): LintDocumentInfo {
+  const role = m.format === 'pglc' || m.format === 'dbmate' ? 'sections' : 'up';
+  return { format: m.format, version: m.version, role };
+}
+
+/**
+ * Lints the project's migrations (or the files and folders in `paths`).
+ * @example const r = await lintProject(project, {}, ctx); r.findings.filter((f) => f.severity === 'error')
+ */
+export async function lintProject(project: ProjectConfig, options: LintProjectOptions, ctx: OperationContext): Promise<DbLintResult> {
+  await loadSqlParser();
+  const settings = lintSettings(project.lint, options.environment?.facts);
+  const migrations = await discoverMigrations(project, ctx);
+  const selections = (options.paths ?? []).map((p) => resolve(ctx.cwd, p));
+  const migrationPaths = new Set(migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]));
+  const selected = (path: string): boolean => selections.length === 0 || selections.some((s) => inside(path, s));
+  const reported = (path: string): boolean => selected(path) && !isExcluded(toPosix(relative(project.root, path)), settings.exclude);
+
+  let sizes: Map<string, TableSize> | undefined;
+  let pendingVersions: Set<string> | undefined;
+  if (options.environment) {
+    sizes = new Map(options.environment.facts.tables.map((t) => [objectKey(t.schema, t.name), { rows: t.rows, bytes: t.bytes }]));
+    pendingVersions = new Set(migrations.map((m) => m.version).filter((v) => !options.environment?.applied.has(v)));
+  }
+  const env = { settings, ...(sizes ? { sizes } : {}), ...(pendingVersions ? { pendingVersions } : {}) };
+
+  const findings: LintFindingPayload[] = [];
+  const files: string[] = [];
+  const collect = (path: string, text: string, list: ReturnType<typeof lintFile>['findings']): void => {
+    files.push(toPosix(relative(project.root, path)));
+    const map = rangeMapper(text);
+    for (const f of list) findings.push(toFindingPayload(f, text, path, project.root, map));
+  };
+
+  let state: SchemaState = createSchemaState();
+  // one event, not one per file: CI logs are not terminals, and a project has hundreds
+  progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
+  for (const m of migrations) {
+    ctx.signal?.throwIfAborted();
+    const text = await readFile(m.path, 'utf8');
+    const migration = { version: m.version, label: migrationLabel(m) };
+    const downText = m.downPath ? await readFile(m.downPath, 'utf8') : undefined;
+    const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
+    const info = documentInfo(m);
+    const record = options.environment?.applied.get(m.version);
+    const applied = record ? { environment: options.environment?.facts.environment ?? '', appliedAt: record.appliedAt, appliedChecksum: record.checksum, modified: record.checksum !== '' && record.checksum !== m.checksum } : undefined;
+    const up = lintFile(buildLintDocument(text, info), {
+      path: m.path,
+      migration,
+      before: state,
+      ...env,
+      ...(applied ? { applied } : {}),
+      ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
+    });
+    if (reported(m.path)) collect(m.path, text, up.findings);
+    if (m.downPath && downDoc && downText !== undefined && reported(m.downPath)) {
+      const down = lintFile(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
+      collect(m.downPath, downText, down.findings);
+    }
+    state = up.afterUp;
+  }
+
+  // files named on the command line that are not migrations: plain SQL on the final schema
+  for (const s of selections) {
+    if (migrationPaths.has(s) || !/\.sql$/i.test(s)) continue;
+    let text: string;
+    try {
+      text = await readFile(s, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!reported(s)) continue;
+    collect(s, text, lintFile(buildLintDocument(text), { path: s, before: state, ...env }).findings);
+  }
+  if (selections.length && files.length === 0) {
+    throw new PglcError('usage', {
+      what: `Nothing to lint in ${(options.paths ?? []).join(', ')}`,
+      why: 'no migration of the project and no .sql file is at those paths (or [lint] exclude in pglc.toml excludes them)',
+      fix: 'Pass migration files or folders of this project, or run pglc db lint without paths to lint every migration.',
+      details: { paths: options.paths },
+    });
+  }
+
+  const failOn = options.failOn ?? 'error';
+  const counts: Record<LintSeverity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  const result: DbLintResult = {
+    files,
+    findings,
+    counts,
+    postgresVersion: { major: settings.pgVersion, source: settings.versionSource },
+    failOn,
+    failed: findings.some((f) => RANK[f.severity] >= RANK[failOn]),
+  };
+  if (options.environment) result.environment = options.environment.facts.environment;
+  return result;
+}

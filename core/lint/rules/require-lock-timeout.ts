@@ -1,0 +1,82 @@
+// require-lock-timeout: the first statement of a section that takes a strong lock on an
+// existing table while no lock_timeout is set. Why it matters more than the lock itself: the
+// ALTER waits behind any long transaction, and every query that arrives after it queues behind
+// the ALTER — a one-millisecond change stops the table for as long as the oldest transaction
+// runs. With SET lock_timeout it fails fast instead, and can be retried. Reported once per
+// section (one SET covers every statement after it), at the first such statement.
+// Invariants: tables created earlier in the same file are exempt (nobody else holds a lock on
+// them); a SET / SET LOCAL lock_timeout (or set_config) before the statement satisfies it.
+
+import type { DocumentRule, RuleFinding } from '../rule';
+import type { SchemaEffect } from '../schema-state/effects';
+import { objectKey, type QName } from '../schema-state/model';
+
+/** The table a lock-taking effect locks (undefined: none, or a lock that does not block). */
+function lockedTable(e: SchemaEffect): QName | undefined {
+  switch (e.op) {
+    case 'add-column':
+    case 'drop-column':
+    case 'alter-column-type':
+    case 'set-not-null':
+    case 'drop-not-null':
+    case 'set-default':
+    case 'add-identity':
+    case 'drop-identity':
+    case 'add-constraint':
+    case 'drop-constraint':
+    case 'attach-partition':
+    case 'detach-partition':
+    case 'create-trigger':
+      return e.table;
+    case 'create-index':
+      return e.concurrent ? undefined : e.table;
+    case 'rename':
+      return e.kind === 'table' || e.kind === 'column' || e.kind === 'constraint' ? (e.table ?? e.target) : undefined;
+    case 'drop':
+      return e.kind === 'table' ? e.target : e.kind === 'index' || e.kind === 'trigger' ? e.table : undefined;
+    case 'data':
+      return e.verb === 'truncate' ? e.table : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const requireLockTimeout: DocumentRule = {
+  name: 'require-lock-timeout',
+  summary: 'Set lock_timeout before statements that lock existing tables, so a blocked ALTER fails fast instead of stopping the table.',
+  category: 'locking',
+  defaultLevel: 'warning',
+  scope: 'document',
+  check({ doc, statements, before }): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    const created = new Set<string>();
+    let section = -1;
+    let timeout = false;
+    let reported = false;
+    for (const s of statements) {
+      if (s.section === 'preamble') continue;
+      if (s.ref.section !== section) {
+        section = s.ref.section;
+        timeout = false;
+        reported = false;
+      }
+      for (const e of s.effects) {
+        if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
+        if (e.op === 'create-table') created.add(objectKey(e.table.schema ?? 'public', e.table.name));
+      }
+      if (timeout || reported) continue;
+      const locked = s.effects.map(lockedTable).find((q): q is QName => q !== undefined);
+      if (!locked) continue;
+      const key = objectKey(locked.schema ?? 'public', locked.name);
+      if (created.has(key) || !before.tables.has(key)) continue;
+      reported = true;
+      const lineStart = doc.text.lastIndexOf('\n', s.ref.start - 1) + 1;
+      out.push({
+        range: { start: s.ref.start, end: s.ref.end },
+        message: `This locks ${locked.schema && locked.schema !== 'public' ? `${locked.schema}.` : ''}${locked.name} with no lock_timeout set: while it waits for a long-running transaction, every query on the table queues behind it — SET lock_timeout (e.g. '5s') first, and retry the migration if it times out.`,
+        fixes: [{ title: "Add SET lock_timeout = '5s' before it", preferred: true, edits: [{ anchor: { at: 'document', start: lineStart, end: lineStart }, text: "SET lock_timeout = '5s';\n" }] }],
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,75 @@
+// Schema lint findings of a migration as LSP diagnostics: the rule's name as the code with a
+// link to its documentation (codeDescription), the exact range of the offending clause, related
+// information (where the table was created) and the fixes in `data` for code actions.
+// Invariant: a plain function of the model and the project's schema before this migration
+// (no I/O): the same lintFile as `pglc db lint`, on the statements the editor already split.
+
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LintDocument } from '../core/lint/document';
+import { lintFile } from '../core/lint/engine/lint-file';
+import type { LintFinding } from '../core/lint/finding';
+import type { MigrationSchema } from '../core/lint/project-schema';
+import type { LintSettings } from '../core/lint/settings';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import type { DocumentModel } from './document-model';
+
+/** The documentation of every rule: one section per rule in docs/lint.md. */
+export const RULE_DOCS = 'https://example.invalid/postgres-lifecycle/docs/lint.md';
+
+export interface LintInputs {
+  settings: LintSettings;
+  /** The migration this document is (its schema before, label and files). */
+  migration: MigrationSchema;
+}
+
+const SEVERITY: Record<LintFinding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/**
+ * @example computeLintDiagnostics(model, document, '/p/pglc/migrations/0002_x.sql', { settings, migration })[0].code // 'require-concurrent-index'
+ */
+export function computeLintDiagnostics(model: DocumentModel, document: TextDocument, path: string, inputs: LintInputs): Diagnostic[] {
+  return lintModel(model, path, inputs).map((f) => toDiagnostic(f, document));
+}
+
+/** The findings of a migration's model (none for a plain SQL file). */
+export function lintModel(model: DocumentModel, path: string, inputs: LintInputs): LintFinding[] {
+  if (!model.migration) return [];
+  const { migration } = inputs;
+  // a split layout's Down file starts from the state its Up left
+  const isDown = model.migration.role === 'down';
+  return lintFile(model as LintDocument, {
+    path,
+    migration: { version: migration.version, label: migration.label },
+    settings: inputs.settings,
+    before: isDown ? migration.afterUp : migration.before,
+    ...(isDown ? { beforeMigration: migration.before } : {}),
+  }).findings;
+}
+
+export function toDiagnostic(f: LintFinding, document: TextDocument): Diagnostic {
+  {
+    const d: Diagnostic = {
+      range: { start: document.positionAt(f.start), end: document.positionAt(f.end) },
+      severity: SEVERITY[f.severity],
+      code: f.rule,
+      codeDescription: { href: `${RULE_DOCS}#${f.rule}` },
+      source: DIAGNOSTIC_SOURCE,
+      message: f.message,
+    };
+    const related = f.related.filter((r) => r.location.path);
+    if (related.length) {
+      d.relatedInformation = related.map((r) => ({
+        message: r.message,
+        location: { uri: pathToFileURL(r.location.path).href, range: { start: { line: r.location.line, character: r.location.character }, end: { line: r.location.endLine, character: r.location.endCharacter } } },
+      }));
+    }
+    if (f.fixes.length) d.data = { fixes: f.fixes };
+    return d;
+  }
+}
