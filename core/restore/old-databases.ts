@@ -1,5 +1,6 @@
-// `pglc restore old` and `pglc restore drop-old`: the databases restores replaced (kept for undo)
-// and the leftovers of interrupted restores, listed and dropped on request.
+// `pglc restore old` and `pglc restore drop-old`: the databases restores of the environment's
+// database replaced (kept for undo) and the leftovers of interrupted restores, listed and dropped
+// on request. Another project's environment of the same name on the same server is not this one.
 // Invariants: only databases with pglc's marker for this environment are listed or dropped;
 // dropping the one `restore undo` would bring back on a protected environment needs the
 // database name typed; leftovers are dropped only under the database's restore lock.
@@ -27,8 +28,8 @@ export async function listOldDatabases(opts: { env?: string }, ctx: OperationCon
     return {
       environment: env.name,
       server: `${target.host}:${target.port}`,
-      databases: replacedDatabases(marked, undefined, project.restore.keepOldDays, nowOf(ctx)),
-      leftovers: marked.filter((m) => m.marker.kind !== 'old' && !busy.has(m.name)).map((m) => ({ name: m.name, sizeBytes: m.sizeBytes })),
+      databases: replacedDatabases(marked, target.database, project.restore.keepOldDays, nowOf(ctx)),
+      leftovers: marked.filter((m) => m.marker.kind !== 'old' && m.marker.database === target.database && !busy.has(m.name)).map((m) => ({ name: m.name, sizeBytes: m.sizeBytes })),
     };
   } finally {
     await admin.end().catch(() => undefined);
@@ -56,11 +57,11 @@ export async function dropOldDatabases(
   const admin = await connectAdmin(target, env.name);
   try {
     const marked = await markedDatabases(admin, env.name);
-    const olds = replacedDatabases(marked, undefined, project.restore.keepOldDays, nowOf(ctx));
+    const olds = replacedDatabases(marked, target.database, project.restore.keepOldDays, nowOf(ctx));
     let chosen: { name: string; sizeBytes: number; database: string; undoable: boolean }[];
     if (opts.names?.length) {
       chosen = opts.names.map((n) => {
-        const m = marked.find((x) => x.name === n);
+        const m = marked.find((x) => x.name === n && x.marker.database === target.database);
         if (!m) {
           throw new PglcError('restore-not-possible', {
             what: `${n} is not a database a restore of ${env.name} left`,
