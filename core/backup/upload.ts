@@ -24,6 +24,8 @@ export interface CopyOptions {
   attempts?: number;
   /** First backoff between attempts, doubled each time. Default 1 s. */
   backoffMs?: number;
+  /** The destination's copy is known to be damaged: replace it even when its manifest matches. */
+  replaceDamaged?: boolean;
 }
 
 type Direction = 'upload' | 'download';
@@ -90,7 +92,7 @@ export async function copyBackup(
   const existing = await dest.readManifest(id, signal).catch((e: unknown) => {
     throw transferError(e, direction, id, source, dest);
   });
-  if (existing && sameFiles(existing, manifest)) {
+  if (existing && sameFiles(existing, manifest) && !opts.replaceDamaged) {
     note(ctx, `${id} is already in ${dest.describe()} with the same files (SHA-256); nothing to ${direction}.`, 'info');
     return { ...base, status: 'already', files: manifest.files.length, bytes: 0, durationMs: Date.now() - started };
   }
@@ -98,7 +100,7 @@ export async function copyBackup(
   let done = 0;
   try {
     if (existing) {
-      note(ctx, `${dest.describe()} holds a different backup under ${id}; replacing it with the copy from ${source.describe()}.`, 'warn');
+      note(ctx, opts.replaceDamaged ? `Replacing the damaged copy of ${id} in ${dest.describe()} with the one from ${source.describe()}.` : `${dest.describe()} holds a different backup under ${id}; replacing it with the copy from ${source.describe()}.`, 'warn');
       // Its manifest must go before any file changes: a mix of old and new files must never look complete.
       await dest.remove(id, signal);
     }

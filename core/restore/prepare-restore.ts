@@ -151,7 +151,15 @@ export async function prepareRestore(
 
     // 4. The backup, read whole and checked (the verification), into the private work folder.
     progress(c, 'restore.verify', `Reading and checking backup ${manifest.id}…`);
-    archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore);
+    let where = location;
+    try {
+      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore);
+    } catch (e) {
+      // A local copy damaged after the fact: the remote copy, when there is one, is fetched again (checked) and read instead.
+      if (!isPglcError(e) || e.code !== 'backup-corrupt' || location !== 'local' || !(await replaceFromRemote(project, vars, manifest.id, c))) throw e;
+      where = 'both';
+      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore);
+    }
 
     // 5. Roles: owners and grants are kept only where the target has the roles.
     const full = mode === 'full' || mode === 'schema-only';
@@ -175,12 +183,27 @@ export async function prepareRestore(
     const partial = full ? [] : await selectPartialTables(manifest, archive, state, target, env.name, opts, mode);
     const tables = full ? fullTableChanges(manifest, state, mode) : partialTableChanges(partial, manifest, state);
 
-    const plan = buildPlan({ project, opened, state, manifest, location, mode, archive, owners, privileges, missingOwners, unusableOwners, missingGrantees, tables, partial, rules, jobs, opts, startedAt });
+    const plan = buildPlan({ project, opened, state, manifest, location: where, mode, archive, owners, privileges, missingOwners, unusableOwners, missingGrantees, tables, partial, rules, jobs, opts, startedAt });
     return { plan, mode, project, vars, opened, target, admin, state, manifest, store, archive, tools, jobs, owners, privileges, partial, ...(rules ? { rules } : {}), startedAt };
   } catch (e) {
     await archive?.cleanup();
     await admin.end().catch(() => undefined);
     throw e;
+  }
+}
+
+/** Downloads `id` again over a damaged local copy; false when there is no remote copy to take. */
+async function replaceFromRemote(project: ProjectConfig, vars: Record<string, string | undefined>, id: string, ctx: OperationContext): Promise<boolean> {
+  const stores = openStores(project, vars);
+  try {
+    // An unreachable remote leaves the damaged copy's own error to report.
+    const remote = stores.remote ? await stores.remote.list(ctx.signal).catch(() => []) : [];
+    if (!stores.remote || !remote.some((e) => e.id === id && e.manifest)) return false;
+    note(ctx, `The local copy of ${id} is damaged; downloading it again from ${stores.remote.describe()} (checked by SHA-256).`, 'warn');
+    await downloadBackup(stores, id, ctx, { replaceDamaged: true });
+    return true;
+  } finally {
+    stores.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // A restore of a backup that is only on S3-compatible storage (s3rver on loopback): it is
-// downloaded first (checked by SHA-256), then restored. A local copy damaged after the fact stops
-// the restore at the check, with nothing touched, and the fix names the download.
+// downloaded first (checked by SHA-256), then restored. A local copy damaged after the fact is
+// replaced by the remote one (downloaded again, checked) before anything is restored; without a
+// remote copy it stops the restore at the check, with nothing touched.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { runPglc, tempProject } from '../harness/cli';
 import { createTestDatabase } from '../harness/database';
 import { dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
 
-test('restore latest of a backup only on S3: downloaded, checked, restored; a damaged local copy stops at the check', async (t) => {
+test('restore latest of a backup only on S3: downloaded, checked, restored; a damaged local copy is downloaded again', async (t) => {
   const s3 = await startS3Server();
   t.after(() => s3.stop());
   const db = await createTestDatabase('rsremote');
@@ -42,7 +43,17 @@ test('restore latest of a backup only on S3: downloaded, checked, restored; a da
   writeFileSync(join(dir, dump), bytes);
   await q(db.name, 'DELETE FROM items WHERE id > 200');
   const again = await runPglc(['restore', id, '--env', 'test', '--no-backup', '--json'], { cwd: p.dir, env });
-  assert.equal(again.result!.error!.code, 'backup-corrupt', again.stdout);
-  assert.match(again.result!.error!.fix, /pglc backup download/);
-  assert.equal((await q(db.name, 'SELECT count(*)::int AS n FROM items')).rows[0].n, 200, 'nothing touched');
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.ok(again.events.some((e) => /is damaged; downloading it again/.test(e.message ?? '')));
+  assert.equal((await q(db.name, 'SELECT count(*)::int AS n FROM items')).rows[0].n, 3000);
+
+  // Without the remote copy, the damaged one stops the restore at the check.
+  const damaged = readFileSync(join(dir, dump));
+  damaged[damaged.length - 10] = damaged[damaged.length - 10]! ^ 0xff;
+  writeFileSync(join(dir, dump), damaged);
+  await q(db.name, 'DELETE FROM items WHERE id > 300');
+  const local = await runPglc(['restore', id, '--env', 'test', '--no-backup', '--json'], { cwd: p.dir, env: { ...env, BACKUP_S3_ACCESS_KEY: 'AKIANOPE' } });
+  assert.equal(local.result!.error!.code, 'backup-corrupt', local.stdout);
+  assert.match(local.result!.error!.fix, /pglc backup download/);
+  assert.equal((await q(db.name, 'SELECT count(*)::int AS n FROM items')).rows[0].n, 300, 'nothing touched');
 });
