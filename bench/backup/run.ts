@@ -10,11 +10,11 @@
 import { mkdirSync, mkdtempSync, rmSync, chmodSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { startTestCluster, stopTestCluster } from '../../test/harness/test-cluster';
 import { requireClientTool } from '../../core/db/tool-check';
 import { generateKey } from '../../core/crypto/backup-key';
+import { fmtMb, fmtMs, timed } from '../shared/measure';
 
 const SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? 68);
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 700_000);
@@ -57,22 +57,12 @@ FROM v, generate_series(1, ${DOCUMENTS}) g;`;
 
 interface Sample { ms: number; bytes: number }
 
-function timed(label: string, cmd: string, args: string[], env: Record<string, string | undefined>, cwd?: string): { ms: number; stdout: string } {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { env, cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${label} failed (${r.status}): ${r.stderr}\n${r.stdout}`);
-  return { ms, stdout: r.stdout };
-}
-
 function duBytes(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.size;
   return readdirSync(path).reduce((s, e) => s + duBytes(join(path, e)), 0);
 }
 
-const fmtMs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'pglc-bench-backup-'));

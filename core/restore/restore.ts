@@ -16,7 +16,7 @@ import { note, nowOf, progress, type OperationContext } from '../operation-conte
 import { createAndStoreBackup } from '../backup/create-and-store';
 import { dropMarkedDatabase } from './database-admin';
 import { buildRestoredCopy, swapInCopy } from './full-restore';
-import { partialRestore } from './partial-restore';
+import { partialRestore, type PartialOutcome } from './partial-restore';
 import { prepareRestore, type PreparedRestore, type RestoreOptions } from './prepare-restore';
 import { dropLeftovers, markedDatabases, replacedDatabases } from './replaced-databases';
 import { openRestoreTarget } from './restore-target';
@@ -94,7 +94,6 @@ async function run(p: PreparedRestore, opts: RestoreOptions, ctx: OperationConte
   const t0 = nowOf(ctx).getTime();
   const { opened, plan } = p;
   const db = p.target.database;
-  const warnings: string[] = [];
   let preRestoreBackup: NonNullable<RestoreResult['done']>['preRestoreBackup'];
   if (plan.preRestoreBackup.taken) {
     progress(ctx, 'restore.backup', `Backing up ${db} on ${opened.env.name} before it is replaced…`);
@@ -111,44 +110,37 @@ async function run(p: PreparedRestore, opts: RestoreOptions, ctx: OperationConte
       });
     }
   }
-  const undo = `pglc restore undo --env ${opened.env.name}`;
-  if (p.mode === 'full' || p.mode === 'schema-only') {
-    const copy = await buildRestoredCopy(p, ctx);
-    await releaseTargetLock();
-    const swapped = await swapInCopy(p, copy, ctx);
-    warnings.push(...copy.warnings);
-    await expireOld(p, swapped.oldDatabase, ctx, warnings);
-    return {
-      plan,
-      dryRun: false,
-      done: {
-        durationMs: Date.now() - t0,
-        ...(preRestoreBackup ? { preRestoreBackup } : {}),
-        tablesRestored: copy.tables,
-        rowsRestored: copy.rows,
-        ...(swapped.oldDatabase ? { oldDatabase: swapped.oldDatabase } : {}),
-        checks: copy.checks,
-        ...(copy.anonymized ? { anonymized: copy.anonymized } : {}),
-        undo: swapped.oldDatabase ? undo : preRestoreBackup ? `pglc restore ${preRestoreBackup.id} --env ${opened.env.name}` : 'nothing to undo: the database did not exist',
-        warnings,
-      },
-    };
-  }
-  const out = await partialRestore(p, ctx);
+  const outcome: PartialOutcome & { oldDatabase?: string } = p.mode === 'full' || p.mode === 'schema-only' ? await fullOutcome(p, ctx, releaseTargetLock) : await partialRestore(p, ctx);
+  const undo = outcome.oldDatabase
+    ? `pglc restore undo --env ${opened.env.name}`
+    : preRestoreBackup
+      ? `pglc restore ${preRestoreBackup.id} --env ${opened.env.name}${p.mode === 'full' || p.mode === 'schema-only' ? '' : ' --data-only'}`
+      : p.state.exists ? 'no pre-restore backup was taken (--no-backup)' : 'nothing to undo: the database did not exist';
   return {
     plan,
     dryRun: false,
     done: {
       durationMs: Date.now() - t0,
       ...(preRestoreBackup ? { preRestoreBackup } : {}),
-      tablesRestored: out.tables,
-      rowsRestored: out.rows,
-      checks: out.checks,
-      ...(out.anonymized ? { anonymized: out.anonymized } : {}),
-      undo: preRestoreBackup ? `pglc restore ${preRestoreBackup.id} --env ${opened.env.name} --data-only` : 'no pre-restore backup was taken (--no-backup)',
-      warnings: out.warnings,
+      tablesRestored: outcome.tables,
+      rowsRestored: outcome.rows,
+      ...(outcome.oldDatabase ? { oldDatabase: outcome.oldDatabase } : {}),
+      checks: outcome.checks,
+      ...(outcome.anonymized ? { anonymized: outcome.anonymized } : {}),
+      undo,
+      warnings: outcome.warnings,
     },
   };
+}
+
+/** Full and schema-only restores: build and check the copy, then swap it in (the target's lock session is closed first). */
+async function fullOutcome(p: PreparedRestore, ctx: OperationContext, releaseTargetLock: () => Promise<void>): Promise<PartialOutcome & { oldDatabase?: string }> {
+  const copy = await buildRestoredCopy(p, ctx);
+  await releaseTargetLock();
+  const swapped = await swapInCopy(p, copy, ctx);
+  const warnings = [...copy.warnings];
+  await expireOld(p, swapped.oldDatabase, ctx, warnings);
+  return { ...copy, warnings, ...(swapped.oldDatabase ? { oldDatabase: swapped.oldDatabase } : {}) };
 }
 
 /** Drops replaced databases of this database past `[restore] keep_old_days` (never the one just kept). */
