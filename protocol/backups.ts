@@ -285,6 +285,8 @@ export interface BackupConfigResult {
   file: string;
   changed: string[];
   encrypt: boolean;
+  /** Compression of new backups, e.g. "zstd:3". */
+  compression: string;
   retention: { days?: number; count?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number };
   /** Only right after `config --encrypt` generated a key: shown once, stored nowhere by pglc. */
   generatedKey?: { key: string; keyId: string; variable: string };

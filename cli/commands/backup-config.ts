@@ -1,7 +1,8 @@
-// `pglc backup config [--encrypt] [--retention DAYS] [--retention-count N] [--keep-daily N]
+// `pglc backup config [--encrypt] [--compress ALGO[:LEVEL]] [--retention DAYS] [--retention-count N] [--keep-daily N]
 // [--keep-weekly N] [--keep-monthly N]`: edits [backup] in pglc.toml in place. --encrypt generates
 // a key once (when BACKUP_ENCRYPTION_KEY is not set) and prints it; it is never written to a file.
 import type { BackupConfigResult } from '../../protocol/index';
+import { DEFAULT_COMPRESSION, formatCompression, parseCompression } from '../../core/backup/compression';
 import { editBackupConfig, type BackupSettingsChange } from '../../core/backup/config-edit';
 import { generateKey, KEY_VARIABLE, parseKey } from '../../core/crypto/backup-key';
 import { PglcError } from '../../core/errors';
@@ -31,6 +32,7 @@ export default defineCommand<BackupConfigResult>({
     cmd
       .option('--encrypt', 'encrypt new backups (AES-256-GCM)')
       .option('--no-encrypt', 'do not encrypt new backups')
+      .option('--compress <algo[:level]>', 'compression of new backups: zstd (default, level 3), zstd:9, gzip:6, none')
       .option('--retention <days>', 'keep backups younger than DAYS')
       .option('--retention-count <n>', 'keep the N newest backups')
       .option('--keep-daily <n>', 'keep the newest backup of each of the last N days with backups')
@@ -45,9 +47,21 @@ export default defineCommand<BackupConfigResult>({
       retention[field] = Number(raw);
     }
     const encryptGiven = typeof opts.encrypt === 'boolean';
-    const change: BackupSettingsChange = { ...(encryptGiven ? { encrypt: Boolean(opts.encrypt) } : {}), ...(Object.keys(retention).length ? { retention } : {}) };
+    // Checked here so a typo is a usage error naming the flag, before pglc.toml is touched.
+    const compression = opts.compress === undefined ? undefined : formatCompression(parseCompression(String(opts.compress)));
+    const change: BackupSettingsChange = {
+      ...(encryptGiven ? { encrypt: Boolean(opts.encrypt) } : {}),
+      ...(compression ? { compression } : {}),
+      ...(Object.keys(retention).length ? { retention } : {}),
+    };
     const r = await editBackupConfig(ctx, change);
-    const result: BackupConfigResult = { file: r.file, changed: r.changed, encrypt: r.project.backup.encrypt, retention: r.project.backup.retention };
+    const result: BackupConfigResult = {
+      file: r.file,
+      changed: r.changed,
+      encrypt: r.project.backup.encrypt,
+      compression: formatCompression(r.project.backup.compression ?? DEFAULT_COMPRESSION),
+      retention: r.project.backup.retention,
+    };
     if (encryptGiven && opts.encrypt) {
       const vars = effectiveEnv(r.project.root, ctx.env);
       const existing = vars[KEY_VARIABLE];
@@ -60,7 +74,7 @@ export default defineCommand<BackupConfigResult>({
     const lines = [r.changed.length ? `${green('✔')} Updated ${r.file}: ${r.changed.join(', ')}` : `No change to ${r.file}.`];
     const p = r.retention;
     const rules = [p.days && `younger than ${p.days} days`, p.count && `the ${p.count} newest`, p.keepDaily && `daily ${p.keepDaily}`, p.keepWeekly && `weekly ${p.keepWeekly}`, p.keepMonthly && `monthly ${p.keepMonthly}`].filter(Boolean);
-    lines.push(`Encryption: ${r.encrypt ? 'on' : 'off'}. Retention keeps: ${rules.length ? rules.join(', ') : dim('everything (no rule on)')}.`);
+    lines.push(`Encryption: ${r.encrypt ? 'on' : 'off'}. Compression: ${r.compression}. Retention keeps: ${rules.length ? rules.join(', ') : dim('everything (no rule on)')}.`);
     if (r.existingKeyId) lines.push(`${KEY_VARIABLE} is set (key id ${r.existingKeyId}); no new key generated.`);
     if (r.generatedKey) {
       lines.push(

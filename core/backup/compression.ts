@@ -45,6 +45,11 @@ export function parseCompression(text: string): CompressionSpec {
   return { algorithm, level };
 }
 
+/** The `--compress` / `[backup] compression` spelling of a spec. @example formatCompression({ algorithm: 'zstd', level: 9 }) === 'zstd:9' */
+export function formatCompression(spec: CompressionSpec): string {
+  return spec.level === undefined ? spec.algorithm : `${spec.algorithm}:${spec.level}`;
+}
+
 /** File name suffix of compressed files. @example compressionSuffix('zstd') === '.zst' */
 export function compressionSuffix(algorithm: BackupCompression): string {
   return algorithm === 'zstd' ? '.zst' : algorithm === 'gzip' ? '.gz' : '';

@@ -20,6 +20,8 @@ export interface BackupSettingsChange {
   storage?: 'local' | 's3';
   path?: string;
   encrypt?: boolean;
+  /** As written in pglc.toml: `zstd`, `zstd:9`, `gzip:6`, `none`. */
+  compression?: string;
   retention?: { days?: number; count?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number };
   s3?: { endpoint?: string; region?: string; bucket?: string; prefix?: string; forcePathStyle?: boolean };
 }
@@ -40,6 +42,7 @@ export function settingsToSets(change: BackupSettingsChange): TomlSet[] {
   if (change.storage !== undefined) sets.push({ table: 'backup', key: 'storage', value: change.storage });
   if (change.path !== undefined) sets.push({ table: 'backup', key: 'path', value: change.path });
   if (change.encrypt !== undefined) sets.push({ table: 'backup', key: 'encrypt', value: change.encrypt });
+  if (change.compression !== undefined) sets.push({ table: 'backup', key: 'compression', value: change.compression });
   for (const [field, key] of Object.entries(RETENTION_KEYS) as [keyof typeof RETENTION_KEYS, string][]) {
     const v = change.retention?.[field];
     if (v !== undefined) sets.push({ table: 'backup.retention', key, value: v });

@@ -76,7 +76,7 @@ export async function createBackup(opened: OpenedEnvironment, opts: CreateBackup
   const { project, env, target, vars } = opened;
   const format = opts.format ?? 'custom';
   const scope = opts.scope ?? 'full';
-  const compression = opts.compression ?? DEFAULT_COMPRESSION;
+  const compression = opts.compression ?? project.backup.compression ?? DEFAULT_COMPRESSION;
   const encrypt = opts.encrypt ?? project.backup.encrypt;
   const jobs = checkJobs(format, opts.jobs);
   const tags = opts.tags?.length ? [...new Set(opts.tags)] : (['manual'] as BackupTag[]);

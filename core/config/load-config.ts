@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { parseCompression } from '../backup/compression';
 import { PglcError } from '../errors';
 import type { OperationContext } from '../operation-context';
 import { RULE_NAMES } from '../lint/rules/index';
@@ -81,7 +82,7 @@ const KNOWN: Record<string, readonly string[]> = {
   '': ['project', 'environments', 'backup', 'lint', 'restore'],
   project: ['name', 'migrations', 'migration_table', 'lock_timeout', 'default_env'],
   environment: ['url', 'database', 'protected', 'color'],
-  backup: ['storage', 'path', 'encrypt', 'retention', 's3', 'notify', 'pre_migration'],
+  backup: ['storage', 'path', 'encrypt', 'compression', 'retention', 's3', 'notify', 'pre_migration'],
   'backup.retention': ['days', 'count', 'keep_daily', 'keep_weekly', 'keep_monthly'],
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
   'backup.notify': ['command', 'webhook'],
@@ -203,6 +204,14 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
     retention,
     preMigration,
   };
+  const compressionText = optString(st, backupT, 'backup', 'compression');
+  if (compressionText !== undefined) {
+    try {
+      backup.compression = parseCompression(compressionText);
+    } catch {
+      throw typeError(st, 'backup', 'compression', '"zstd" (the default, level 3), "zstd:1" … "zstd:19", "gzip", "gzip:1" … "gzip:9" or "none"', compressionText);
+    }
+  }
   const s3T = backupT?.s3 === undefined ? undefined : asTable(st, backupT.s3, 'backup', 's3');
   if (s3T) {
     checkKeys(st, s3T, KNOWN['backup.s3'] ?? [], 'backup.s3');

@@ -38,6 +38,8 @@ export interface BackupConfig {
    * (default) or "always". Protected environments always get one; no setting turns that off.
    */
   preMigration: 'protected' | 'always';
+  /** Compression of new backups when `--compress` is not given, e.g. { zstd, 9 }; unset: zstd -3. */
+  compression?: { algorithm: 'zstd' | 'gzip' | 'none'; level?: number };
   s3?: { endpoint?: string; region?: string; bucket?: string; prefix?: string; forcePathStyle?: boolean };
   /** After each scheduled run: a command (argv, JSON summary on stdin) and/or a webhook (raw, may hold ${VAR}). */
   notify?: { command?: string[]; webhook?: string };

@@ -163,3 +163,36 @@ describe('db dump and db load', () => {
     assert.match(enc.result!.error!.fix, /pglc backup decrypt/);
   });
 });
+
+describe('backup compression setting', () => {
+  it('`backup config --compress zstd:9` writes [backup] compression; new backups use it unless --compress says otherwise; a bad value is refused', async (t) => {
+    const db = await createTestDatabase('bkcomp');
+    const p = tempProject({ 'pglc.toml': toml() });
+    t.after(async () => {
+      p.cleanup();
+      await db.drop();
+    });
+    await db.query('CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 100)');
+    const env = { TEST_DATABASE_URL: db.url, COPY_DATABASE_URL: db.url };
+    const file = join(p.dir, 'pglc.toml');
+
+    const set = await runPglc(['backup', 'config', '--compress', 'zstd:9', '--json'], { cwd: p.dir, env });
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(set.result!.result.changed, ['backup.compression']);
+    assert.equal(set.result!.result.compression, 'zstd:9');
+    assert.match(readFileSync(file, 'utf8'), /^compression = "zstd:9"$/m);
+
+    const configured = await runPglc(['backup', 'create', '--env', 'test', '--json'], { cwd: p.dir, env });
+    assert.deepEqual(configured.result!.result.manifest.compression, { algorithm: 'zstd', level: 9 });
+    const flagged = await runPglc(['backup', 'create', '--env', 'test', '--compress', 'gzip', '--json'], { cwd: p.dir, env });
+    assert.equal(flagged.result!.result.manifest.compression.algorithm, 'gzip');
+
+    const typo = await runPglc(['backup', 'config', '--compress', 'zstd:30', '--json'], { cwd: p.dir, env });
+    assert.equal(typo.code, 2);
+    assert.match(typo.result!.error!.why, /zstd levels go from 1 to 19/);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('compression = "zstd:9"', 'compression = "lz4"'));
+    const invalid = await runPglc(['backup', 'create', '--env', 'test', '--json'], { cwd: p.dir, env });
+    assert.equal(invalid.result!.error!.code, 'config-invalid');
+    assert.match(invalid.result!.error!.what, /"backup\.compression" must be "zstd"/);
+  });
+});
