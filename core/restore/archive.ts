@@ -3,19 +3,24 @@
 // what pg_dump wrote (a custom archive file, a directory archive, or a plain SQL file), then its
 // table of contents listed by pg_restore. That single read is the restore's verification: a
 // damaged or wrongly keyed backup fails here, before the target is looked at.
+// A custom archive restored whole is not written out: the read keeps only its head (header and
+// table of contents, what pg_restore needs for the schema) and the data is streamed from the
+// store again, checked again, when it is loaded (stream-load.ts) — no disk copy of the data, and
+// no pg_restore workers scanning an archive that, written through a pipe, has no data offsets.
 // Invariants: the work folder is private (0700) and always removed by cleanup(); a materialized
 // archive is complete and checked or it does not exist; there must be room for it first.
 
-import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { BackupManifest } from '../../protocol/index';
+import { Writable } from 'node:stream';
+import type { BackupFileEntry, BackupManifest } from '../../protocol/index';
 import { PglcError, throwIfAborted } from '../errors';
 import type { FoundTool } from '../db/tool-check';
 import { materializeDirectory, readProgress, streamFile, type ReadContext } from '../backup/restore-into';
 import { offlineToolEnv } from '../backup/pg-tool-env';
 import { spawnTool } from '../backup/pg-dump-process';
-import { PLAIN_DUMP_TRAILER } from '../backup/tool-sinks';
+import { feedChild, PLAIN_DUMP_TRAILER } from '../backup/tool-sinks';
 import { formatBytes } from '../backup/progress-format';
 import { claimWorkDir } from './work-dir';
 import { open, readdir, stat } from 'node:fs/promises';
@@ -44,7 +49,15 @@ export interface MaterializedArchive {
   workDir: string;
   checks: string[];
   cleanup(): Promise<void>;
+  /**
+   * Set when `path` holds only the archive's head (header and table of contents): the data is
+   * read from the store again by whoever loads it.
+   */
+  streamed?: { rc: ReadContext; file: BackupFileEntry };
 }
+
+/** A table of contents larger than this is not kept in memory: the archive is written out instead. */
+const HEAD_LIMIT = 64 * 1024 * 1024;
 
 /** TOC entry types, longest first so `TABLE DATA` is not read as `TABLE`. */
 const TOC_TYPES = [
@@ -83,21 +96,24 @@ export function tocNames(entry: TocEntry, schema: string, name: string): boolean
 }
 
 /**
- * Reads the backup once into `workRoot` (checked, decrypted, decompressed) and lists it.
+ * Reads the backup once into `workRoot` (checked, decrypted, decompressed) and lists it. With
+ * `data: 'stream'`, a custom archive keeps only its head on disk (see `streamed`).
  * @example const archive = await materializeBackup(rc, '/project/.pglc/tmp', pgRestore); try { … } finally { await archive.cleanup(); }
  */
-export async function materializeBackup(rc: ReadContext, workRoot: string, pgRestore: FoundTool): Promise<MaterializedArchive> {
+export async function materializeBackup(rc: ReadContext, workRoot: string, pgRestore: FoundTool, opts: { data?: 'file' | 'stream' } = {}): Promise<MaterializedArchive> {
   const { manifest, ctx } = rc;
   await mkdir(workRoot, { recursive: true, mode: 0o700 });
+  if (opts.data === 'stream' && manifest.format === 'custom') {
+    const head = await readArchiveHead(rc, workRoot, pgRestore);
+    if (head) return head;
+  }
   await requireSpace(workRoot, neededBytes(manifest));
   const workDir = await mkdtemp(join(workRoot, 'restore-'));
   const cleanup = () => rm(workDir, { recursive: true, force: true });
   try {
     await claimWorkDir(workDir);
     const onDelta = readProgress(ctx, manifest.totalSize, `Reading and checking ${manifest.id}`);
-    const checks = [`size and SHA-256 of ${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'} match the manifest`];
-    if (manifest.encryption.algorithm !== 'none') checks.push(`every AES-256-GCM chunk authenticated (key id ${manifest.encryption.keyId})`);
-    if (manifest.compression.algorithm !== 'none') checks.push(`${manifest.compression.algorithm} streams decompress to their end`);
+    const checks = readChecks(manifest);
     let path: string;
     if (manifest.format === 'directory') {
       path = join(workDir, 'archive');
@@ -128,6 +144,93 @@ export async function materializeBackup(rc: ReadContext, workRoot: string, pgRes
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * The verification read of a custom archive that keeps only its head: every byte checked,
+ * decrypted and decompressed, the first ones fed to `pg_restore --list` until it has read the
+ * table of contents, and those kept as `archive-head.dump`. Undefined when the table of contents
+ * is larger than HEAD_LIMIT (the caller writes the archive out instead).
+ */
+async function readArchiveHead(rc: ReadContext, workRoot: string, pgRestore: FoundTool): Promise<MaterializedArchive | undefined> {
+  const { manifest, ctx } = rc;
+  const workDir = await mkdtemp(join(workRoot, 'restore-'));
+  const cleanup = () => rm(workDir, { recursive: true, force: true });
+  try {
+    await claimWorkDir(workDir);
+    const onDelta = readProgress(ctx, manifest.totalSize, `Reading and checking ${manifest.id}`);
+    const lister = spawnTool(pgRestore.path, ['--list', '--format=custom'], { env: offlineToolEnv(ctx.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let list = '';
+    lister.child.stdout!.setEncoding('utf8').on('data', (d: string) => (list += d));
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let bytes = 0;
+    let tooLarge = false;
+    const toLister = feedChild(lister.child);
+    let listerOpen = true;
+    lister.child.stdin!.once('close', () => (listerOpen = false));
+    const sink = new Writable({
+      highWaterMark: 1 << 20,
+      write(chunk: Buffer, _e, cb) {
+        bytes += chunk.length;
+        if (!listerOpen || tooLarge) return cb();
+        headBytes += chunk.length;
+        if (headBytes > HEAD_LIMIT) {
+          tooLarge = true;
+          head.length = 0;
+          lister.child.stdin!.destroy();
+          return cb();
+        }
+        head.push(chunk);
+        toLister.write(chunk, cb);
+      },
+      final(cb) {
+        toLister.end(cb);
+      },
+      destroy(err, cb) {
+        toLister.destroy();
+        cb(err);
+      },
+    });
+    try {
+      await streamFile(rc, manifest.files[0]!, sink, onDelta);
+    } catch (e) {
+      // A damaged backup: pg_restore --list must not outlive the read (it would keep pglc alive).
+      lister.kill();
+      await lister.exited;
+      throw e;
+    }
+    const status = await lister.exited;
+    throwIfAborted(ctx.signal, 'The restore');
+    if (tooLarge) {
+      await cleanup();
+      return undefined;
+    }
+    const toc = parseToc(list);
+    if (status.code !== 0 || (toc.length === 0 && manifest.tables.length > 0)) {
+      throw new PglcError('backup-corrupt', {
+        what: `Backup ${manifest.id}: pg_restore cannot read the archive`,
+        why: lister.errorLines().join(' / ') || `pg_restore --list exited with code ${status.code} and listed ${toc.length} entries`,
+        fix: 'Use another backup; nothing was changed.',
+        details: { id: manifest.id },
+      });
+    }
+    const path = join(workDir, 'archive-head.dump');
+    await writeFile(path, Buffer.concat(head), { mode: 0o600 });
+    const checks = readChecks(manifest);
+    checks.push(`pg_restore --list reads the archive (${toc.length} entries)`);
+    return { format: 'custom', path, toc, bytes, workDir, checks, cleanup, streamed: { rc, file: manifest.files[0]! } };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+function readChecks(manifest: BackupManifest): string[] {
+  const checks = [`size and SHA-256 of ${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'} match the manifest`];
+  if (manifest.encryption.algorithm !== 'none') checks.push(`every AES-256-GCM chunk authenticated (key id ${manifest.encryption.keyId})`);
+  if (manifest.compression.algorithm !== 'none') checks.push(`${manifest.compression.algorithm} streams decompress to their end`);
+  return checks;
 }
 
 /** `pg_restore --list` of a materialized archive, parsed. */

@@ -152,13 +152,16 @@ export async function prepareRestore(
     // 4. The backup, read whole and checked (the verification), into the private work folder.
     progress(c, 'restore.verify', `Reading and checking backup ${manifest.id}…`);
     let where = location;
+    // A whole restore streams the data from the store when it loads it; only partial restores
+    // (which pick entries out of the archive) need it written out.
+    const data = mode === 'full' || mode === 'schema-only' ? 'stream' : 'file';
     try {
-      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore);
+      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore, { data });
     } catch (e) {
       // A local copy damaged after the fact: the remote copy, when there is one, is fetched again (checked) and read instead.
       if (!isPglcError(e) || e.code !== 'backup-corrupt' || location !== 'local' || !(await replaceFromRemote(project, vars, manifest.id, c))) throw e;
       where = 'both';
-      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore);
+      archive = await materializeBackup({ store, manifest, key, zstdPath, ctx: c }, restoreWorkRoot(project.root, vars), tools.pgRestore, { data });
     }
 
     // 5. Roles: owners and grants are kept only where the target has the roles.

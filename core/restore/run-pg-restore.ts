@@ -1,12 +1,15 @@
-// Loading a materialized archive into a database with the real tools: pg_restore (custom and
-// directory archives, with --jobs workers) or psql (plain dumps), with progress per table from
-// pg_restore --verbose and pg_restore's or psql's own error text on failure.
+// Loading an archive into a database with the real tools: pg_restore (custom and directory
+// archives, with --jobs workers; a streamed custom archive section by section, its data piped
+// from the store) or psql (plain dumps), with progress per table from pg_restore --verbose and
+// pg_restore's or psql's own error text on failure.
 // Invariants: tools connect through PG* variables only (no password in argv); --exit-on-error /
 // ON_ERROR_STOP — a restore that hit an error is a failed restore, never a partial success;
 // without owners or grants, plain dumps lose exactly what pg_restore --no-owner /
 // --no-privileges would drop (ALTER … OWNER TO, GRANT/REVOKE lines outside COPY data).
 
 import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
@@ -17,8 +20,9 @@ import { progress, type OperationContext } from '../operation-context';
 import { pgToolEnv } from '../backup/pg-tool-env';
 import { spawnTool, toolFailure, type ToolRun } from '../backup/pg-dump-process';
 import { feedChild } from '../backup/tool-sinks';
-import { conninfoDbname } from '../backup/restore-into';
-import type { MaterializedArchive } from './archive';
+import { conninfoDbname, streamFile } from '../backup/restore-into';
+import type { BackupTableEntry } from '../../protocol/index';
+import { tocNames, type MaterializedArchive, type TocEntry } from './archive';
 
 export interface LoadOptions {
   jobs: number;
@@ -49,32 +53,121 @@ export async function loadArchive(
 ): Promise<void> {
   const env = pgToolEnv(target, ctx.env, 'pglc restore');
   if (archive.format === 'plain') return loadPlain(archive, target, tools.psql, env, opts, ctx);
-  const args = ['--no-password', '--exit-on-error', '--verbose', `--format=${archive.format}`, `--dbname=${conninfoDbname(target.database)}`];
+  const onLine = progressLines(archive, opts, ctx);
+  if (archive.streamed && !opts.schemaOnly) {
+    if (opts.section || opts.dataOnly || opts.useList) throw new Error('loadArchive: a streamed archive is restored whole or schema-only');
+    return loadStreamed(archive, archive.streamed, target, tools.pgRestore, env, opts, onLine, ctx);
+  }
+  const args = pgRestoreArgs(archive, target, opts);
   if (opts.jobs > 1) args.push(`--jobs=${opts.jobs}`);
-  if (!opts.owners) args.push('--no-owner');
-  if (!opts.privileges) args.push('--no-privileges');
-  if (!opts.superuser) args.push('--no-subscriptions');
   if (opts.section) args.push(`--section=${opts.section}`);
   if (opts.schemaOnly) args.push('--schema-only');
   if (opts.dataOnly) args.push('--data-only');
   if (opts.useList) args.push(`--use-list=${opts.useList}`);
   args.push(archive.path);
+  const run = spawnTool(tools.pgRestore.path, args, { env, group: true, onLine });
+  await waitTool(run, 'pg_restore', target, opts, ctx);
+}
+
+function pgRestoreArgs(archive: MaterializedArchive, target: ConnectionTarget, opts: LoadOptions): string[] {
+  const args = ['--no-password', '--exit-on-error', '--verbose', `--format=${archive.format}`, `--dbname=${conninfoDbname(target.database)}`];
+  if (!opts.owners) args.push('--no-owner');
+  if (!opts.privileges) args.push('--no-privileges');
+  if (!opts.superuser) args.push('--no-subscriptions');
+  return args;
+}
+
+/** Progress from pg_restore --verbose lines, counted over every pg_restore of one load. */
+function progressLines(archive: MaterializedArchive, opts: LoadOptions, ctx: OperationContext): (line: string) => void {
   const tables = archive.toc.filter((e) => e.type === 'TABLE DATA').length;
   let done = 0;
-  const run = spawnTool(tools.pgRestore.path, args, {
-    env,
-    group: true,
-    onLine: (line) => {
-      const m = /processing data for table "([^"]+)"/.exec(line);
-      if (m) {
-        done++;
-        progress(ctx, 'restore.load', `Loading ${opts.what}: table ${done} of ${tables} (${m[1]})`, { current: done, total: tables, unit: 'tables' });
-      } else if (/creating INDEX|creating CONSTRAINT|creating FK CONSTRAINT/.test(line)) {
-        progress(ctx, 'restore.load', `Loading ${opts.what}: building indexes and constraints…`);
-      }
-    },
-  });
-  await waitTool(run, 'pg_restore', target, opts, ctx);
+  return (line) => {
+    const m = /processing data for table "([^"]+)"/.exec(line);
+    if (m) {
+      done++;
+      progress(ctx, 'restore.load', `Loading ${opts.what}: table ${done} of ${tables} (${m[1]})`, { current: done, total: tables, unit: 'tables' });
+    } else if (/creating INDEX|creating CONSTRAINT|creating FK CONSTRAINT/.test(line)) {
+      progress(ctx, 'restore.load', `Loading ${opts.what}: building indexes and constraints…`);
+    }
+  };
+}
+
+/**
+ * A whole restore of a streamed custom archive, in pg_restore's own three sections: the schema
+ * from the archive's head; the data streamed from the store into pg_restore's standard input —
+ * in up to `jobs` streams, each reading the whole backup (checked again) and loading its share of
+ * the tables, when the tables are big enough to share; then indexes and constraints from the
+ * head with `jobs` workers.
+ */
+async function loadStreamed(
+  archive: MaterializedArchive,
+  source: NonNullable<MaterializedArchive['streamed']>,
+  target: ConnectionTarget,
+  pgRestore: FoundTool,
+  env: Record<string, string>,
+  opts: LoadOptions,
+  onLine: (line: string) => void,
+  ctx: OperationContext,
+): Promise<void> {
+  const base = pgRestoreArgs(archive, target, opts);
+  await waitTool(spawnTool(pgRestore.path, [...base, '--section=pre-data', archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
+  const shares = dataShares(archive.toc, source.rc.manifest.tables, opts.jobs);
+  await Promise.all(shares.map(async (share, i) => {
+    const args = [...base, '--section=data'];
+    if (shares.length > 1) {
+      const list = join(archive.workDir, `data-${i}.list`);
+      await writeFile(list, share.map((e) => e.line).join('\n') + '\n', { mode: 0o600 });
+      args.push(`--use-list=${list}`);
+    }
+    const run = spawnTool(pgRestore.path, args, { env, group: true, onLine, stdio: ['pipe', 'ignore', 'pipe'] });
+    const abort = (): void => run.kill();
+    ctx.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      // The stream checks every byte again (size, SHA-256, authenticated chunks): a backup
+      // changed since the verification fails here, and the unfinished copy is dropped.
+      await streamFile({ ...source.rc, ctx }, source.file, feedChild(run.child));
+    } catch (e) {
+      run.kill();
+      await run.exited;
+      throw e;
+    } finally {
+      ctx.signal?.removeEventListener('abort', abort);
+    }
+    await waitTool(run, 'pg_restore', target, opts, ctx);
+  }));
+  const post = [...base, '--section=post-data'];
+  if (opts.jobs > 1) post.push(`--jobs=${opts.jobs}`);
+  await waitTool(spawnTool(pgRestore.path, [...post, archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
+}
+
+/**
+ * The data entries split into at most `jobs` shares of about equal bytes (largest table first
+ * into the lightest share), in archive order within each — a share that would carry less than a
+ * tenth of the data is not worth a second read of the whole backup, so fewer shares are used.
+ * Entries that are not table data (sequence values, large objects) go with the first share.
+ * @example dataShares(toc, manifest.tables, 2) // [[accounts], [branches, tellers, history, sequences]]
+ */
+export function dataShares(toc: TocEntry[], tables: BackupTableEntry[], jobs: number): TocEntry[][] {
+  const weight = (e: TocEntry): number => {
+    const t = tables.find((x) => tocNames(e, x.schema, x.name));
+    return t ? Math.max(1, t.bytes ?? t.rowEstimate * 100) : 1;
+  };
+  const data = toc.filter((e) => e.type === 'TABLE DATA').map((e) => ({ e, w: weight(e) }));
+  const rest = toc.filter((e) => e.type !== 'TABLE DATA');
+  const total = data.reduce((s, d) => s + d.w, 0);
+  for (let k = Math.min(jobs, data.length); k > 1; k--) {
+    const bins = Array.from({ length: k }, () => ({ w: 0, entries: [] as TocEntry[] }));
+    for (const d of [...data].sort((a, b) => b.w - a.w)) {
+      const lightest = bins.reduce((a, b) => (b.w < a.w ? b : a));
+      lightest.w += d.w;
+      lightest.entries.push(d.e);
+    }
+    if (bins.every((b) => b.w >= total / 10)) {
+      const order = new Map(toc.map((e, i) => [e, i]));
+      return bins.map((b, i) => (i === 0 ? [...b.entries, ...rest] : b.entries).sort((x, y) => order.get(x)! - order.get(y)!));
+    }
+  }
+  return [toc];
 }
 
 async function loadPlain(archive: MaterializedArchive, target: ConnectionTarget, psql: FoundTool, env: Record<string, string>, opts: LoadOptions, ctx: OperationContext): Promise<void> {

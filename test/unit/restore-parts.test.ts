@@ -1,7 +1,7 @@
 // The pure parts of a restore, data-driven: pg_restore --list lines → TOC entries, generated
 // database names (63-byte limit, hashing long names), marker comments, setting values as
 // pg_dump quotes them, the plain-dump filter for --no-owner / --no-privileges / schema only,
-// and the leftover-name pattern.
+// the leftover-name pattern, and how a streamed restore shares the data between its streams.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { text } from 'node:stream/consumers';
 import { parseToc, tocNames } from '../../core/restore/archive';
 import { markerComment, parseMarker, restoreDatabaseName } from '../../core/restore/restore-names';
 import { settingValueSql } from '../../core/restore/database-admin';
-import { plainFilter } from '../../core/restore/run-pg-restore';
+import { dataShares, plainFilter } from '../../core/restore/run-pg-restore';
 import { generatedName } from '../../core/restore/replaced-databases';
 
 describe('restore: TOC', () => {
@@ -113,4 +113,29 @@ describe('restore: plain dump filter', () => {
     assert.ok(!out.includes('COPY') && !out.includes('1\t') && !out.includes('setval'));
     assert.ok(out.includes('OWNER TO app') && out.includes('GRANT SELECT ON TABLE public.t TO reader;'));
   });
+});
+
+describe('restore: data shares of a streamed load', () => {
+  const toc = parseToc([
+    '210; 1259 1 TABLE public big app',
+    '3401; 0 1 TABLE DATA public big app',
+    '3402; 0 2 TABLE DATA public mid app',
+    '3403; 0 3 TABLE DATA public small app',
+    '3404; 0 4 TABLE DATA public other app',
+    '3405; 0 0 SEQUENCE SET public big_id_seq app',
+    '3410; 2606 5 CONSTRAINT public big big_pkey app',
+  ].join('\n'));
+  const table = (name: string, bytes: number) => ({ schema: 'public', name, rowEstimate: 0, bytes });
+  const ids = (shares: ReturnType<typeof dataShares>) => shares.map((s) => s.map((e) => e.id));
+  const cases: { name: string; sizes: [string, number][]; jobs: number; expected: number[][] }[] = [
+    { name: 'one job: one stream with everything', sizes: [['big', 100], ['mid', 90], ['small', 10], ['other', 10]], jobs: 1, expected: [[210, 3401, 3402, 3403, 3404, 3405, 3410]] },
+    { name: 'two even halves: two streams, largest first into the lightest, archive order kept; the rest rides with the first', sizes: [['big', 100], ['mid', 90], ['small', 10], ['other', 5]], jobs: 2, expected: [[210, 3401, 3404, 3405, 3410], [3402, 3403]] },
+    { name: 'one table holds nearly everything: a second read of the backup is not worth it', sizes: [['big', 1000], ['mid', 50], ['small', 10], ['other', 5]], jobs: 2, expected: [[210, 3401, 3402, 3403, 3404, 3405, 3410]] },
+    { name: 'four jobs but only three shares of a tenth or more', sizes: [['big', 100], ['mid', 100], ['small', 100], ['other', 1]], jobs: 4, expected: [[210, 3401, 3404, 3405, 3410], [3402], [3403]] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(ids(dataShares(toc, c.sizes.map(([n, b]) => table(n, b)), c.jobs)), c.expected);
+    });
+  }
 });
