@@ -38,6 +38,7 @@ export type FailureAction =
   | { kind: 'open-output'; title: string }
   | { kind: 'set-password'; title: string; environment?: string }
   | { kind: 'open-config'; title: string }
+  | { kind: 'start-local'; title: string }
   | { kind: 'open-file'; title: string; file: string; line?: number; column?: number };
 
 /**
@@ -53,7 +54,8 @@ export function failureActions(e: unknown): FailureAction[] {
     const environment = typeof d.environment === 'string' ? d.environment : undefined;
     if (e.code === 'auth-failed') actions.push({ kind: 'set-password', title: environment ? `Set Password for ${environment}` : 'Set Password', environment });
     if (e.code.startsWith('config-') || e.code.startsWith('env-')) actions.push({ kind: 'open-config', title: 'Open pglc.toml' });
-    if ((e.code === 'migration-failed' || e.code === 'migration-invalid' || e.code === 'migration-modified') && typeof d.file === 'string') {
+    if (e.code === 'local-cluster-stopped') actions.push({ kind: 'start-local', title: 'Start Local Database' });
+    if ((e.code === 'migration-failed' || e.code === 'migration-invalid' || e.code === 'migration-modified' || e.code === 'shadow-build-failed') && typeof d.file === 'string') {
       const line = typeof d.line === 'number' ? d.line : undefined;
       const column = typeof d.column === 'number' ? d.column : undefined;
       const base = d.file.split(/[\\/]/).pop() ?? d.file;

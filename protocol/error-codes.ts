@@ -14,6 +14,7 @@ export const ErrorCodes = [
   'tools-too-old',
   'local-cluster-failed',
   'local-cluster-busy',
+  'local-cluster-stopped',
   'guard-blocked',
   'confirmation-required',
   'confirmation-mismatch',

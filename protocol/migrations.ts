@@ -1,6 +1,9 @@
 // Results of the `pglc db migrate*` commands as they cross the process boundary
 // (the editor's Migrations view and CodeLens read these). Invariant: plain JSON data only.
 
+import type { ErrorPayload } from './cli-events';
+import type { ColumnOrderNote } from './schema';
+
 /**
  * applied      — recorded in the tracking table and the file's Up checksum matches
  * pending      — a file with no record
@@ -30,12 +33,41 @@ export interface MigrationStatusRow {
   durationMs?: number;
 }
 
+/**
+ * Drift in `migrate:status`: the environment's schema against the shadow database of the
+ * migrations applied there (the same comparison as `pglc schema drift`).
+ */
+export interface MigrationStatusDrift {
+  /** `checked`: compared; `unavailable`: could not be compared — `problem` says why (the status itself is fine). */
+  state: 'checked' | 'unavailable';
+  /** Checked, and no object differs from what the applied migrations build (column order does not count). */
+  identical: boolean;
+  /** The newest applied migration the shadow database was built up to. */
+  upTo?: string;
+  /** Objects the environment has that no applied migration creates. */
+  unmanaged: string[];
+  /** Objects the applied migrations create that the environment lacks. */
+  missing: string[];
+  /** Objects both have, shaped differently (`object: field: actual → expected`). */
+  different: string[];
+  /** Tables whose columns are in another order than the migrations put them (reported, not drift). */
+  columnOrder: ColumnOrderNote[];
+  notes: string[];
+  /** Why drift could not be checked (`unavailable`). */
+  problem?: ErrorPayload;
+  /** The shadow model came from .pglc/cache (the same applied migrations were built before). */
+  cached: boolean;
+  durationMs: number;
+}
+
 export interface MigrationStatusResult {
   environment: string;
   database: string;
   table: string;
   rows: MigrationStatusRow[];
   counts: Record<MigrationState, number>;
+  /** Absent with --no-drift. */
+  drift?: MigrationStatusDrift;
 }
 
 export interface AppliedMigration {

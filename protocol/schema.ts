@@ -45,16 +45,35 @@ export interface SchemaDiffDefect {
 export interface SchemaDiffCheck {
   ok: boolean;
   defects: SchemaDiffDefect[];
+  /** Differences the diff announced and the check found as announced (column order), in words. */
+  known?: string[];
   durationMs: number;
   /** Roles created (NOLOGIN) on the local server so that grants could be applied. */
   rolesCreated: string[];
 }
 
+/**
+ * A table whose columns a migration leaves in another order than the target's: PostgreSQL cannot
+ * move the columns of an existing table, and pglc does not re-create a table for order alone.
+ */
+export interface ColumnOrderNote {
+  /** `schema.name`. */
+  table: string;
+  /** The target's order. */
+  target: string[];
+  /** The order the migration leaves. */
+  result: string[];
+  /** The migration creates the table (PostgreSQL puts inherited columns first); else it keeps it. */
+  created: boolean;
+}
+
 export interface SchemaDiffResult {
   from: string;
   to: string;
-  /** No structural difference: nothing to migrate. */
+  /** No difference at all, column order included: nothing to migrate, nothing to report. */
   identical: boolean;
+  /** Tables the Up leaves with their columns in another order than TO's (also when it has no statements). */
+  columnOrder: ColumnOrderNote[];
   /** The migration file text (`-- Up` / `-- Down`), empty when identical. */
   migration: string;
   up: SchemaDiffDirection;
@@ -145,6 +164,11 @@ export interface SchemaDriftResult {
   missing: string[];
   /** Objects both have, shaped differently (`object: field: actual → expected`). */
   different: string[];
+  /**
+   * Tables whose columns are in another order than the migrations put them. Not drift: no
+   * migration can absorb it (PostgreSQL cannot move columns); reported so that it is not hidden.
+   */
+  columnOrder: ColumnOrderNote[];
   /** The catch-up migration (empty when identical). */
   migration: string;
   check?: SchemaDiffCheck;

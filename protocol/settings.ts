@@ -17,12 +17,15 @@ export interface PglcSettings {
   refreshOnSave: boolean;
   /** The backup status bar item turns to the warning colour when the last backup is older than this (hours). */
   backupWarningHours: number;
+  /** After each status read, compare the schema with the applied migrations and show drift in the Migrations view. */
+  showDrift: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PglcSettings> = {
   cliPath: '',
   refreshOnSave: true,
   backupWarningHours: 26,
+  showDrift: true,
 };
 
 /** The keys as VS Code spells them (`pglc.cliPath`, …). */

@@ -1,8 +1,8 @@
 // bench/schema: on one throwaway cluster, in the same run —
 //  - introspection of 1,000 tables / 5,000 columns (goal < 1 s) vs `pg_dump --schema-only` of the same database;
 //  - diff of two 1,000-table models (goal < 2 s);
-//  - the ER diagram of 300 tables: model → diagram → elkjs layout → SVG (goal < 1 s; the webview
-//    draws from this layout, so this is the part of its rendering that grows with the schema).
+//  - the ER diagram of 300 tables: model → diagram → elkjs layout → SVG (goal < 1 s; the pglc side
+//    of the editor's panel — the webview's own drawing is measured by bench/schema/webview.ts).
 // Invariant: every figure is measured here, next to the raw tool where there is one; medians of 3.
 
 import { spawnSync } from 'node:child_process';

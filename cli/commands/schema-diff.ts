@@ -4,6 +4,7 @@ import type { SchemaDiffResult } from '../../protocol/index';
 import { openProject } from '../../core/environments/open-environment';
 import { schemaDiff } from '../../core/diff/schema-diff';
 import { defineCommand } from '../command-definition';
+import { columnOrderLines } from './column-order-lines';
 import { bold, dim, green, red, yellow } from '../output/style';
 
 export default defineCommand<SchemaDiffResult>({
@@ -43,14 +44,26 @@ export default defineCommand<SchemaDiffResult>({
   render(r, { opts }) {
     if (r.identical) return `${green('✔')} No schema differences between ${bold(r.from)} and ${bold(r.to)}.`;
     if (opts.sql) return r.migration;
+    if (!r.migration) {
+      // Only column order differs: said explicitly, never "no differences".
+      return [
+        `${yellow('!')} ${bold(`${r.from} → ${r.to}`)}: no statements to run — the only difference is the order of columns in ${r.columnOrder.length} table${r.columnOrder.length === 1 ? '' : 's'}:`,
+        ...columnOrderLines(r.columnOrder, r.to),
+        dim('PostgreSQL cannot move the columns of an existing table; pglc does not re-create a table for order alone (docs/schema.md, "Column order").'),
+      ].join('\n');
+    }
     const out = [r.migration.trimEnd(), ''];
     out.push(`${bold(`${r.from} → ${r.to}`)}: ${r.changed.length} object${r.changed.length === 1 ? '' : 's'} differ, ${r.up.statements.length} Up and ${r.down.statements.length} Down statements`);
     if (r.destructive.length) {
       out.push(yellow(`${r.destructive.length} destructive:`));
       for (const d of r.destructive) out.push(`  ${yellow('!')} ${d}`);
     }
+    if (r.columnOrder.length) {
+      out.push(yellow(`Column order differs in ${r.columnOrder.length} table${r.columnOrder.length === 1 ? '' : 's'} (not changed by the migration):`));
+      out.push(...columnOrderLines(r.columnOrder, r.to));
+    }
     if (!r.check) out.push(dim('Self-check skipped (--no-check).'));
-    else if (r.check.ok) out.push(`${green('✔')} Self-check passed: Up turns a copy of ${r.from} into ${r.to}, Down turns it back ${dim(`(${r.check.durationMs} ms)`)}`);
+    else if (r.check.ok) out.push(`${green('✔')} Self-check passed: Up turns a copy of ${r.from} into ${r.to}, Down turns it back${r.check.known?.length ? ' (column order as announced above)' : ''} ${dim(`(${r.check.durationMs} ms)`)}`);
     else {
       out.push(`${red('✖')} Self-check found defects — this migration is incomplete:`);
       for (const d of r.check.defects) {
@@ -63,3 +76,4 @@ export default defineCommand<SchemaDiffResult>({
     return out.join('\n');
   },
 });
+

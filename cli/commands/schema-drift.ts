@@ -5,6 +5,7 @@ import type { SchemaDriftResult } from '../../protocol/index';
 import { openProject } from '../../core/environments/open-environment';
 import { schemaDrift } from '../../core/diff/schema-drift';
 import { defineCommand } from '../command-definition';
+import { columnOrderLines } from './column-order-lines';
 import { bold, dim, green, yellow } from '../output/style';
 
 export default defineCommand<SchemaDriftResult>({
@@ -30,7 +31,10 @@ export default defineCommand<SchemaDriftResult>({
   },
   render(r, { opts }) {
     const where = `${bold(r.environment)} ${dim(`${r.database}, migrations up to ${r.upTo ?? '(none applied)'}`)}`;
-    if (r.identical) return `${green('✔')} ${where}: no drift — the schema is what the applied migrations build.`;
+    const order = r.columnOrder.length
+      ? [dim(`Column order differs in ${r.columnOrder.length} table${r.columnOrder.length === 1 ? '' : 's'} (not drift: no migration can move columns):`), ...columnOrderLines(r.columnOrder, r.environment)]
+      : [];
+    if (r.identical) return [`${green('✔')} ${where}: no drift — the schema is what the applied migrations build.`, ...order].join('\n');
     if (opts.sql) return r.migration;
     const out = [where];
     const list = (label: string, xs: string[]) => {
@@ -41,6 +45,7 @@ export default defineCommand<SchemaDriftResult>({
     list(`object${r.unmanaged.length === 1 ? '' : 's'} that no migration creates`, r.unmanaged);
     list(`object${r.missing.length === 1 ? '' : 's'} the migrations create that ${r.environment} lacks`, r.missing);
     list(`object${r.different.length === 1 ? '' : 's'} shaped differently`, r.different);
+    out.push(...order);
     for (const n of r.notes) out.push(dim(n));
     if (r.absorbed) out.push(`${green('✔')} Wrote ${r.absorbed.file} and recorded it as applied on ${r.environment}`);
     else out.push(dim(`See the catch-up SQL with --sql; absorb it with --absorb <name>.`));

@@ -29,6 +29,7 @@ import { rollbackCommand } from './rollback';
 import { rollbackLastCommand } from './rollback-last';
 import { setPasswordCommand } from './set-password';
 import { schemaDriftCommand } from './schema-drift';
+import { absorbDriftCommand } from './absorb-drift';
 import { showErDiagramCommand } from './show-er-diagram';
 import { showOutputCommand } from './show-output';
 import { startDatabaseCommand } from './start-database';
@@ -64,6 +65,7 @@ export const commandTable: readonly CommandDefinition[] = [
   openReadmeCommand,
   showErDiagramCommand,
   schemaDriftCommand,
+  absorbDriftCommand,
   backupCreateCommand,
   backupVerifyCommand,
   backupVerifyDeepCommand,

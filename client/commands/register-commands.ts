@@ -79,6 +79,9 @@ async function runAction(ctx: CommandContext, action: FailureAction): Promise<vo
     case 'open-config':
       await vscode.commands.executeCommand('pglc.openConfig');
       return;
+    case 'start-local':
+      await vscode.commands.executeCommand('pglc.db.start');
+      return;
     case 'open-file': {
       const root = ctx.project.root();
       const path = isAbsolute(action.file) || !root ? action.file : join(root, action.file);

@@ -1,13 +1,13 @@
 // `Postgres Lifecycle: Check Schema Drift` (an Environments row's menu, or the palette for the
 // active environment) — runs `pglc schema drift`; when the environment has objects its applied
 // migrations do not create, offers to show the catch-up SQL or to absorb it: write it as the
-// next migration and record it as applied there (`--absorb`; a protected environment asks for
-// the database name through the CLI's guard).
+// next migration and record it as applied there (Absorb Drift…, client/commands/absorb-drift.ts;
+// a protected environment asks for the database name through the CLI's guard).
 
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SchemaDriftResult } from '../../protocol/index';
-import { cancelledByUser, runOperation } from '../operations';
+import { runOperation } from '../operations';
+import { absorbDrift } from './absorb-drift';
 import { activeEnvironment, environmentArg } from './command-args';
 import { defineCommand } from './command-definition';
 
@@ -17,7 +17,7 @@ const ABSORB = 'Absorb Drift…';
 export const schemaDriftCommand = defineCommand({
   id: 'pglc.schema.drift',
   async run(ctx, arg) {
-    const root = ctx.requireRoot();
+    ctx.requireRoot();
     const env = environmentArg(arg) ?? (await activeEnvironment(ctx));
     const r = await runOperation<SchemaDriftResult>(ctx, { title: `Comparing ${env} with its migrations`, busy: `drift of ${env}`, args: ['schema', 'drift'], env });
     if (r.identical) {
@@ -37,18 +37,7 @@ export const schemaDriftCommand = defineCommand({
       return r;
     }
     if (choice !== ABSORB) return r;
-    const name = await ctx.prompts.current().input({
-      title: 'Absorb Drift',
-      prompt: `Name of the catch-up migration (it is recorded as applied on ${env}; its schema is not changed)`,
-      value: `${env}_drift`,
-      validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9_ -]*$/.test(v.trim()) ? undefined : 'Use letters, digits, _ and - (spaces become _)'),
-    });
-    if (!name) throw cancelledByUser('Absorb Drift');
-    const absorbed = await runOperation<SchemaDriftResult>(ctx, { title: `Absorbing the drift of ${env}`, busy: `absorbing drift of ${env}`, args: ['schema', 'drift', '--absorb', name.trim().replace(/\s+/g, '_')], env, guarded: true });
-    if (absorbed.absorbed) {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, absorbed.absorbed.file)));
-      await vscode.window.showTextDocument(doc);
-    }
+    const absorbed = await absorbDrift(ctx, env);
     return absorbed;
   },
 });

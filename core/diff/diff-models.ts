@@ -16,6 +16,7 @@ import { columnNeedsReplace, columnRetyped, constraintNeedsReplace, diffTables, 
 import { diffPolicies, diffTriggers } from './diff-triggers';
 import { diffTypes, enumNeedsRecreate, typeNeedsReplace } from './diff-types';
 import { diffViews, viewNeedsReplace } from './diff-views';
+import { columnOrderNote, predictColumnOrder, type ColumnOrderChange, type ColumnOrders } from './column-order';
 import { indexModel } from './model-index';
 import { orderSteps } from './order-steps';
 import type { Step } from './step';
@@ -26,6 +27,10 @@ export interface DirectionPlan {
   steps: Step[];
   /** Things the reader must know that are not statements (column order, skipped comparisons). */
   notes: string[];
+  /** Tables whose columns this direction leaves in another order than the target's (PostgreSQL cannot move columns). */
+  columnOrder: ColumnOrderChange[];
+  /** Every table's column order after this direction (what the other direction starts from). */
+  resultColumnOrder: ColumnOrders;
   /** Steps that destroy data or remove access, in order. */
   destructive: Step[];
   warnings: Step[];
@@ -48,16 +53,18 @@ export interface SchemaDiff {
  */
 export function diffModels(a: SchemaModel, b: SchemaModel, opts: DiffOptions = {}): SchemaDiff {
   const up = planDirection(a, b, opts);
-  const down = planDirection(b, a, opts);
+  // The Down runs on what the Up leaves, which is B except for column order.
+  const down = planDirection(b, a, opts, up.resultColumnOrder);
   const changed = [...new Set(up.steps.map((s) => s.key))].sort();
   return { up, down, changed };
 }
 
 /**
- * The ordered statements turning `a` into `b`.
+ * The ordered statements turning `a` into `b`. `startOrder`: the column order the database
+ * really has when it is not `a`'s (a Down runs on what its Up left).
  * @example planDirection(a, b).steps.length === 0 // a and b have the same shape
  */
-export function planDirection(a: SchemaModel, b: SchemaModel, opts: DiffOptions = {}): DirectionPlan {
+export function planDirection(a: SchemaModel, b: SchemaModel, opts: DiffOptions = {}, startOrder?: ColumnOrders): DirectionPlan {
   const ctx: DiffContext = {
     a, b, A: indexModel(a), B: indexModel(b),
     safe: opts.safe ?? true,
@@ -83,9 +90,12 @@ export function planDirection(a: SchemaModel, b: SchemaModel, opts: DiffOptions 
   if (ordered.cycles.length) {
     ctx.notes.push(`A dependency cycle was broken by kind order around: ${[...new Set(ordered.cycles.map((s) => displayKey(s.key)))].join(', ')}.`);
   }
+  const order = predictColumnOrder(ctx.A, ctx.B, ordered.steps, startOrder);
   return {
     steps: ordered.steps,
-    notes: ctx.notes,
+    notes: [...ctx.notes, ...order.changes.map(columnOrderNote)],
+    columnOrder: order.changes,
+    resultColumnOrder: order.result,
     destructive: ordered.steps.filter((s) => s.destructive),
     warnings: ordered.steps.filter((s) => s.warning),
     transactional: ordered.steps.every((s) => s.transactional !== false),

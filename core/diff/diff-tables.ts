@@ -250,10 +250,7 @@ function alterTable(ctx: DiffContext, a: TableDef, b: TableDef): void {
     }
     alterColumn(ctx, b, o, c);
   }
-  const order = (cols: ColumnDef[]) => cols.filter((c) => aCols.has(c.name) && bCols.has(c.name)).map((c) => c.name).join(',');
-  if (order(a.columns) !== order(b.columns)) {
-    ctx.notes.push(`Columns of ${b.schema}.${b.name} are in a different order (${order(b.columns)} in the target). PostgreSQL cannot reorder columns in place, so the migration keeps the existing order; only re-creating the table would change it.`);
-  }
+  // Column order is not changed in place (PostgreSQL cannot); column-order.ts says what it becomes.
 
   // Constraints.
   const aCons = new Map(a.constraints.map((c) => [c.name, c]));

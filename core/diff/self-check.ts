@@ -4,7 +4,9 @@
 // Invariants: the scratch copy is always dropped; statements run the way `pglc db migrate`
 // would run the migration (one transaction, or one by one when a statement cannot run in a
 // transaction), so a check that passes means the migration file applies; the comparison is
-// structural (structural-differences.ts), independent of the diff's own logic.
+// structural (structural-differences.ts), independent of the diff's own logic. Column order is
+// held against what the diff announced (column-order.ts): a table the Up leaves in the order the
+// summary said is a known difference, reported; any other order difference is a defect.
 
 import type { DbClient } from '../db/connect';
 import { connect } from '../db/connect';
@@ -12,11 +14,11 @@ import type { ConnectionTarget } from '../db/connection-target';
 import { throwIfAborted } from '../errors';
 import { progress, type OperationContext } from '../operation-context';
 import { introspect, type IntrospectOptions } from '../schema/introspect';
-import { displayKey } from '../schema/keys';
+import { displayKey, keys } from '../schema/keys';
 import type { SchemaModel } from '../schema/model';
 import { createScratchDatabase, dropScratchDatabase, ensureRoles, type ScratchServer } from '../schema/scratch-database';
 import type { DirectionPlan, SchemaDiff } from './diff-models';
-import { structuralDifferences, type Difference } from './structural-differences';
+import { columnOrderDifferences, structuralDifferences, type ColumnOrderDifference, type Difference } from './structural-differences';
 import type { Step } from './step';
 
 export interface DiffDefect {
@@ -34,6 +36,8 @@ export interface SelfCheckResult {
   defects: DiffDefect[];
   upStatements: number;
   downStatements: number;
+  /** Differences the diff announced and the check found as announced (column order), in words. */
+  known: string[];
   /** Roles created on the scratch server (NOLOGIN) so that grants could be applied. */
   rolesCreated: string[];
   /** The scratch database the check ran in (already dropped). */
@@ -76,6 +80,7 @@ export function rolesOf(m: SchemaModel): Set<string> {
 export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): Promise<SelfCheckResult> {
   const t0 = performance.now();
   const defects: DiffDefect[] = [];
+  const known: string[] = [];
   const rolesCreated = await ensureRoles(input.server, [...rolesOf(input.from), ...rolesOf(input.to)]);
   const target = await createScratchDatabase(input.server, 'check');
   const name = target.database;
@@ -86,7 +91,7 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
     const client = await connect(target, { applicationName: 'pglc self-check' });
     try {
       const copy = await introspect(client, input.introspect);
-      const copyDiffs = structuralDifferences(input.from, copy);
+      const copyDiffs = [...structuralDifferences(input.from, copy), ...columnOrderDifferences(input.from, copy).map(orderDifference)];
       const unreliable = new Set(copyDiffs.map((d) => d.key));
       if (copyDiffs.length) {
         defects.push({
@@ -107,6 +112,7 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
         const privileges = input.from.privileges && input.to.privileges;
         after.privileges = privileges;
         const left = structuralDifferences(input.to, after).filter((d) => !unreliable.has(d.key));
+        left.push(...checkColumnOrder('Up', input.diff.up, input.to, after, unreliable, known));
         if (left.length) {
           defects.push({
             phase: 'up-leftover',
@@ -122,6 +128,7 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
           const back = await introspect(client, input.introspect);
           back.privileges = privileges;
           const rest = structuralDifferences(copy, back);
+          rest.push(...checkColumnOrder('Down', input.diff.down, copy, back, unreliable, known));
           if (rest.length) {
             defects.push({
               phase: 'down-leftover',
@@ -142,12 +149,47 @@ export async function selfCheck(input: SelfCheckInput, ctx: OperationContext): P
   return {
     ok: failed.length === 0,
     defects,
+    known,
     upStatements: input.diff.up.steps.length,
     downStatements: input.diff.down.steps.length,
     rolesCreated,
     scratchDatabase: name,
     durationMs: Math.round(performance.now() - t0),
   };
+}
+
+function orderDifference(d: ColumnOrderDifference): Difference {
+  return { key: d.key, kind: 'different', detail: `column order: ${d.actual.join(', ')} → expected ${d.expected.join(', ')}` };
+}
+
+/**
+ * Column order after a phase against what its plan announced: an order found exactly as
+ * announced goes to `known`; any other order difference, and an announcement the phase did not
+ * bear out (the summary would have said something untrue), is returned as a difference (a defect).
+ */
+function checkColumnOrder(phase: 'Up' | 'Down', plan: DirectionPlan, expected: SchemaModel, actual: SchemaModel, unreliable: Set<string>, known: string[]): Difference[] {
+  const out: Difference[] = [];
+  const announced = new Map(plan.columnOrder.map((c) => [c.key, c]));
+  const found = columnOrderDifferences(expected, actual).filter((d) => !unreliable.has(d.key));
+  for (const d of found) {
+    const a = announced.get(d.key);
+    if (a && a.result.join('\u0000') === d.actual.join('\u0000')) {
+      known.push(`${phase}: columns of ${a.table} are in the order ${d.actual.join(', ')} (${phase === 'Up' ? 'TO' : 'FROM'} has ${d.expected.join(', ')}), as announced`);
+      continue;
+    }
+    const diff = orderDifference(d);
+    out.push(a ? { ...diff, detail: `${diff.detail} (the diff announced ${a.result.join(', ')})` } : diff);
+  }
+  const differing = new Set(found.map((d) => d.key));
+  const tables = new Map(actual.tables.map((t) => [keys.table(t.schema, t.name), t]));
+  for (const a of plan.columnOrder) {
+    if (differing.has(a.key) || unreliable.has(a.key)) continue;
+    const t = tables.get(a.key);
+    // A table whose columns differ is reported by structuralDifferences already.
+    if (!t || t.columns.map((c) => c.name).sort().join('\u0000') !== [...a.target].sort().join('\u0000')) continue;
+    out.push({ key: a.key, kind: 'different', detail: `column order: ${t.columns.map((c) => c.name).join(', ')}, but the diff announced ${a.result.join(', ')}` });
+  }
+  return out;
 }
 
 /**

@@ -1,9 +1,11 @@
 // The oracle of the self-check: are two models the same shape? Compares every object field by
 // field, independently of the diff's own logic, so a difference the diff fails to see still
 // shows up here (as a defect) instead of passing silently.
-// Invariants: column order and fields that never count (server version, source, extension
-// versions and comments) are ignored; grants are compared only when both models read them,
-// owners only when both read them.
+// Invariants: fields that never count (server version, source, extension versions and comments)
+// are ignored; column order is not a field of a column but compared apart
+// (columnOrderDifferences), because PostgreSQL cannot change it in place and a diff reports it
+// instead of emitting statements; grants are compared only when both models read them, owners
+// only when both read them.
 
 import { keys } from '../schema/keys';
 import type { SchemaModel } from '../schema/model';
@@ -81,5 +83,34 @@ export function structuralDifferences(expected: SchemaModel, actual: SchemaModel
     if (diffs.length) out.push({ key: k, kind: 'different', detail: diffs.map((f) => `${f}: ${show(av[f])} → expected ${show(ev[f])}`).join('; ') });
   }
   for (const k of a.keys()) if (!e.has(k)) out.push({ key: k, kind: 'extra' });
+  return out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+/** A table whose columns are the same set on both sides but in another order. */
+export interface ColumnOrderDifference {
+  /** The table's key (keys.ts). */
+  key: string;
+  expected: string[];
+  actual: string[];
+}
+
+/**
+ * Tables present on both sides with the same columns in another order, sorted by key (a table
+ * whose columns differ is left to structuralDifferences).
+ * @example columnOrderDifferences(modelB, introspectedAfterUp) // [{ key: 'table:"public"."co"', expected: ['id','c'], actual: ['c','id'] }]
+ */
+export function columnOrderDifferences(expected: SchemaModel, actual: SchemaModel): ColumnOrderDifference[] {
+  const actualTables = new Map(actual.tables.map((t) => [keys.table(t.schema, t.name), t]));
+  const out: ColumnOrderDifference[] = [];
+  for (const t of expected.tables) {
+    const k = keys.table(t.schema, t.name);
+    const other = actualTables.get(k);
+    if (!other) continue;
+    const e = t.columns.map((c) => c.name);
+    const a = other.columns.map((c) => c.name);
+    if (e.join('\u0000') === a.join('\u0000')) continue;
+    if (e.length !== a.length || [...e].sort().join('\u0000') !== [...a].sort().join('\u0000')) continue;
+    out.push({ key: k, expected: e, actual: a });
+  }
   return out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }

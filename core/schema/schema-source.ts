@@ -1,7 +1,8 @@
 // One side of `pglc schema show` / `schema diff`: an environment read live, or `migrations` —
 // the shadow database built by applying the project's migrations to a scratch database on the
-// embedded local PostgreSQL. Each side yields its model and a way to rebuild it in an empty
-// database (what the self-check applies the generated migration to).
+// embedded local PostgreSQL (its model optionally kept in .pglc/cache, shadow-cache.ts). Each
+// side yields its model and a way to rebuild it in an empty database (what the self-check
+// applies the generated migration to).
 // Invariants: reading an environment never changes it (introspection is a read-only
 // transaction); the shadow database is created and dropped by pglc, even on failure; a
 // shadow build that fails names the migration and the server's message.
@@ -17,17 +18,22 @@ import { majorOf } from '../backup/verify';
 import { requireBackupKey } from '../crypto/backup-key';
 import { connect, withConnection } from '../db/connect';
 import type { ConnectionTarget } from '../db/connection-target';
-import { ensureLocalCluster } from '../db/local-cluster';
+import { ensureLocalCluster, localClusterPaths } from '../db/local-cluster';
+import { dataDirMajor, isInitialized } from '../db/local-cluster-state';
 import { serverVersion } from '../db/server-info';
 import { requireClientTool } from '../db/tool-check';
 import { resolveOpened, type OpenedProject } from '../environments/open-environment';
 import { isPglcError, PglcError } from '../errors';
+import { discoverMigrations } from '../migrations/discover';
 import { migrate } from '../migrations/migrate';
+import type { MigrationFile } from '../migrations/migration-file';
+import { compareVersions } from '../migrations/version';
 import { progress, type OperationContext } from '../operation-context';
 import { runProcess } from '../process/run-process';
 import { introspect, type IntrospectOptions } from './introspect';
 import type { SchemaModel } from './model';
 import { withScratchDatabase, type ScratchServer } from './scratch-database';
+import { readShadowModel, shadowKey, writeShadowModel } from './shadow-cache';
 
 /** `migrations`, `backup:<id>` (a local backup; `backup:latest`), or the name of an environment from pglc.toml. */
 export type SchemaSideSpec = string;
@@ -38,6 +44,8 @@ export interface SchemaSide {
   /** For an environment: its database (shown to the user). */
   database?: string;
   model: SchemaModel;
+  /** For `migrations` read with `cache`: the model came from .pglc/cache (no shadow database was built). */
+  cached?: boolean;
   /** Rebuilds this side's schema in `target`, an empty scratch database. */
   copyInto(target: ConnectionTarget): Promise<void>;
 }
@@ -77,42 +85,76 @@ export async function applyMigrations(opened: OpenedProject, target: ConnectionT
   }
 }
 
+export interface LoadSideOptions {
+  /** `migrations`: only the migrations up to that version; null: none (what an environment with nothing applied should have). */
+  upTo?: string | null;
+  /** `migrations`: read the model from .pglc/cache when a build of the same migrations is there, and store a new build. */
+  cache?: boolean;
+}
+
 /**
  * Reads one side. `scratch` is needed for `migrations` (the shadow database lives there).
  * @example const side = await loadSchemaSide(opened, 'staging', scratch, ctx); side.model.tables.length
  */
-export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec, scratch: () => Promise<ScratchServer>, ctx: OperationContext, opts: { upTo?: string | null } = {}): Promise<SchemaSide> {
-  if (spec === 'migrations') {
-    const server = await scratch();
-    progress(ctx, 'schema.shadow', 'Building the shadow database from the migrations…');
-    // upTo: only the migrations up to that version; null: none (what an environment with nothing applied should have).
-    const upTo = opts.upTo ?? undefined;
-    const none = opts.upTo === null;
-    const model = await withScratchDatabase(server, 'shadow', async (target) => {
-      if (!none) await applyMigrations(opened, target, quiet(ctx), upTo);
-      const client = await connect(target, { applicationName: 'pglc schema' });
-      try {
-        return await introspect(client, introspectOptions(opened, 'migrations'), ctx);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    });
-    return { label: upTo ? `migrations up to ${upTo}` : 'migrations', model, copyInto: async (t) => { if (!none) await applyMigrations(opened, t, quiet(ctx), upTo); } };
-  }
+export async function loadSchemaSide(opened: OpenedProject, spec: SchemaSideSpec, scratch: () => Promise<ScratchServer>, ctx: OperationContext, opts: LoadSideOptions = {}): Promise<SchemaSide> {
+  if (spec === 'migrations') return loadMigrationsSide(opened, scratch, ctx, opts);
   if (spec.startsWith('backup:')) return loadBackupSide(opened, spec.slice('backup:'.length), await scratch(), ctx);
   const { env, target } = await resolveOpened(opened, spec, ctx);
-  progress(ctx, 'schema.introspect', `Reading the schema of ${env.name}…`);
-  const client = await connect(target, { applicationName: 'pglc schema', envName: env.name });
+  return environmentSide(opened, env.name, target, ctx);
+}
+
+/** The major version of the project's local PostgreSQL data directory (where shadows are built), if it has one. */
+function localMajor(root: string): number | undefined {
+  const paths = localClusterPaths(root);
+  return isInitialized(paths) ? dataDirMajor(paths.dataDir) : undefined;
+}
+
+async function loadMigrationsSide(opened: OpenedProject, scratch: () => Promise<ScratchServer>, ctx: OperationContext, opts: LoadSideOptions): Promise<SchemaSide> {
+  const upTo = opts.upTo ?? undefined;
+  const none = opts.upTo === null;
+  const label = upTo ? `migrations up to ${upTo}` : 'migrations';
+  const copyInto = async (t: ConnectionTarget) => { if (!none) await applyMigrations(opened, t, quiet(ctx), upTo); };
+  const root = opened.project.root;
+  let files: MigrationFile[] = [];
+  if (opts.cache) {
+    files = none ? [] : (await discoverMigrations(opened.project, ctx)).filter((f) => upTo === undefined || compareVersions(f.version, upTo) <= 0);
+    const major = localMajor(root);
+    const hit = major === undefined ? undefined : await readShadowModel(root, shadowKey(opened.project, files, major));
+    if (hit) return { label, model: hit, cached: true, copyInto };
+  }
+  const server = await scratch();
+  progress(ctx, 'schema.shadow', 'Building the shadow database from the migrations…');
+  const model = await withScratchDatabase(server, 'shadow', async (target) => {
+    if (!none) await applyMigrations(opened, target, quiet(ctx), upTo);
+    const client = await connect(target, { applicationName: 'pglc schema' });
+    try {
+      return await introspect(client, introspectOptions(opened, 'migrations'), ctx);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  const major = opts.cache ? localMajor(root) : undefined;
+  if (major !== undefined) await writeShadowModel(root, shadowKey(opened.project, files, major), model);
+  return { label, model, cached: false, copyInto };
+}
+
+/**
+ * An environment as a side, read through `target` (read-only).
+ * @example const side = await environmentSide(opened, 'staging', target, ctx); side.model.tables
+ */
+export async function environmentSide(opened: OpenedProject, name: string, target: ConnectionTarget, ctx: OperationContext): Promise<SchemaSide> {
+  progress(ctx, 'schema.introspect', `Reading the schema of ${name}…`);
+  const client = await connect(target, { applicationName: 'pglc schema', envName: name });
   let major: number;
   let model: SchemaModel;
   try {
     major = (await serverVersion(client)).major;
-    model = await introspect(client, introspectOptions(opened, env.name), ctx);
+    model = await introspect(client, introspectOptions(opened, name), ctx);
   } finally {
     await client.end().catch(() => undefined);
   }
   return {
-    label: env.name,
+    label: name,
     database: target.database,
     model,
     copyInto: (t) => copySchema(target, t, major, opened, ctx),

@@ -27,7 +27,9 @@ export type ErDiagramFromWebview =
   | { type: 'open-table'; id: string }
   | { type: 'export'; format: 'svg' | 'png' | 'mermaid' | 'dbml' }
   | { type: 'png-data'; dataUrl: string }
-  | { type: 'png-failed'; message: string };
+  | { type: 'png-failed'; message: string }
+  /** A diagram message was drawn: `ms` from its arrival to the first frame painted with it (`buildMs`: building the SVG). */
+  | { type: 'rendered'; ms: number; buildMs: number; tables: number; elements: number };
 
 export interface ErDiagramState extends WebviewPersistedState<ErDiagramInput> {
   view?: { x: number; y: number; scale: number };

@@ -1,7 +1,8 @@
 // The ER diagram panel inside the real editor: the command opens the panel, the webview's
 // script runs under the panel's CSP and asks for data (`ready`), the host sends the diagram of
 // the `test` environment laid out by elkjs — every table and foreign key of the fixture, and the
-// migration that creates each table — and a second command reveals the same panel.
+// migration that creates each table — the webview reports that it drew it, and a second command
+// reveals the same panel.
 
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -38,6 +39,14 @@ describe('ER diagram', () => {
     assert.deepEqual(posts.columns.map((c) => [c.name, c.primaryKey, c.foreignKey, c.nullable]), [
       ['id', true, false, false], ['author_id', false, true, false], ['title', false, false, false], ['body', false, false, false],
     ]);
+
+    // The webview reports its drawing (the figure bench/schema/webview.ts measures at 300 tables).
+    await waitFor('the webview to report that it drew the diagram', () => a.erDiagram().rendered !== undefined, 30_000);
+    const rendered = a.erDiagram().rendered!;
+    assert.equal(rendered.tables, 3);
+    assert.ok(rendered.ms > 0 && rendered.ms < 5000, `drawn in ${rendered.ms} ms`);
+    // Fitted (3 tables are readable), so the column rows exist: 4 + 3 + 4 columns × 3 texts.
+    assert.ok(rendered.elements > 33, `${rendered.elements} SVG elements`);
 
     const loads = a.erDiagram().loads;
     await vscode.commands.executeCommand('pglc.schema.showErDiagram', 'test');

@@ -148,16 +148,15 @@ export interface RowView {
   contextValue: string;
 }
 
-/** The Migrations view's rows as the user sees them. */
-export async function migrationRows(): Promise<RowView[]> {
-  const a = await api();
-  const tree = a.trees.migrations;
-  const nodes = ((await tree.getChildren()) ?? []) as unknown[];
+async function rowViews(parent?: unknown): Promise<(RowView & { node: unknown })[]> {
+  const tree = (await api()).trees.migrations;
+  const nodes = ((await tree.getChildren(parent)) ?? []) as unknown[];
   return Promise.all(
-    nodes.map(async (n) => {
-      const item = await tree.getTreeItem(n);
+    nodes.map(async (node) => {
+      const item = await tree.getTreeItem(node);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       return {
+        node,
         label,
         description: typeof item.description === 'string' ? item.description : '',
         icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '',
@@ -165,6 +164,20 @@ export async function migrationRows(): Promise<RowView[]> {
       };
     }),
   );
+}
+
+const plain = ({ node: _node, ...row }: RowView & { node: unknown }): RowView => row;
+
+/** The Migrations view's migration rows (or its problem row) as the user sees them; the drift row is read with driftRows(). */
+export async function migrationRows(): Promise<RowView[]> {
+  return (await rowViews()).filter((r) => !r.contextValue.startsWith('drift.')).map(plain);
+}
+
+/** The Migrations view's drift row (undefined when there is none), its node, and the rows under it. */
+export async function driftRows(): Promise<{ row: RowView; node: unknown; children: RowView[] } | undefined> {
+  const drift = (await rowViews()).find((r) => r.contextValue.startsWith('drift.'));
+  if (!drift) return undefined;
+  return { row: plain(drift), node: drift.node, children: (await rowViews(drift.node)).map(plain) };
 }
 
 /** Row label → description, e.g. { '0001 create_users': 'applied' }. */

@@ -76,7 +76,8 @@ describe('Migrations view and commands', () => {
         { label: '0009 gone', description: 'file missing', icon: 'error', contextValue: 'migration.missing.last' },
       ]);
       const tree = a.trees.migrations;
-      const nodes = ((await tree.getChildren()) ?? []) as unknown[];
+      // The migration rows (a Drift row may come first).
+      const nodes = (((await tree.getChildren()) ?? []) as { kind?: string }[]).filter((n) => n.kind === 'migration');
       const modified = await tree.getTreeItem(nodes[2]!);
       assert.match((modified.tooltip as vscode.MarkdownString).value, /changed since it was applied/);
       assert.equal(modified.command?.command, EditorCommands.openMigration);

@@ -189,6 +189,36 @@ test('schema drift: what an environment has that its applied migrations do not c
 });
 
 
+test('schema diff: a difference in column order alone is said explicitly, with no migration to write', async (t) => {
+  const a = await createTestDatabase('oa');
+  const b = await createTestDatabase('ob');
+  await a.query('create table accounts (id int primary key, email text, plan text)');
+  await b.query('create table accounts (id int primary key, plan text, email text)');
+  const p = tempProject({ 'pglc.toml': '[project]\nname = "order"\n\n[environments.a]\nurl = "${A_URL}"\n\n[environments.b]\nurl = "${B_URL}"\n' });
+  const run = (args: string[]) => runPglc(args, { cwd: p.dir, env: { A_URL: a.url, B_URL: b.url } });
+  t.after(async () => {
+    p.cleanup();
+    await a.drop();
+    await b.drop();
+  });
+  const json = await run(['schema', 'diff', 'a', 'b', '--json']);
+  assert.equal(json.code, 0, json.stdout + json.stderr);
+  const r = json.result!.result;
+  assert.equal(r.identical, false, 'a different column order is not "no differences"');
+  assert.equal(r.migration, '');
+  assert.deepEqual(r.up.statements, []);
+  assert.deepEqual(r.columnOrder, [{ table: 'public.accounts', target: ['id', 'plan', 'email'], result: ['id', 'email', 'plan'], created: false }]);
+  const human = await run(['schema', 'diff', 'a', 'b']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /a → b: no statements to run — the only difference is the order of columns in 1 table:\n  public\.accounts: id, email, plan \(b has id, plan, email\)\n/);
+  assert.match(human.stdout, /PostgreSQL cannot move the columns of an existing table/);
+  const create = await run(['schema', 'diff', 'a', 'b', '--create-migration', 'reorder', '--json']);
+  assert.equal(create.code, 0, create.stdout + create.stderr);
+  assert.equal(create.result!.result.created, undefined);
+  assert.ok(create.events.some((e) => e.type === 'log' && /differ only in column order/.test(e.message)), JSON.stringify(create.events));
+});
+
+
 test('schema diff from a backup: restored on the local server, grants left alone (a restore has none), self-checked', async (t) => {
   const db = await createTestDatabase('bk');
   const p = tempProject({ 'pglc.toml': '[project]\nname = "bk"\n\n[environments.e]\nurl = "${E_URL}"\n' });

@@ -4,10 +4,12 @@
 // read back as A (core/diff/self-check.ts does exactly that, the way users get it on every diff).
 // Optional expected files pin what users read: `expected-up.sql` / `expected-down.sql` (the SQL
 // verbatim), `expected-migration.sql` (the migration file as written) and
-// `expected-destructive.txt` (one line per destructive statement's reason).
+// `expected-destructive.txt` (one line per destructive statement's reason) and
+// `expected-column-order.txt` (the tables each direction leaves in another column order than its
+// target, which the self-check holds against the order it finds).
 // Roles the fixtures grant to are named `pglc_t_*` and created (NOLOGIN) before A and B run.
-// A case cannot pass by seeing nothing: A and B must differ structurally, and the Up must have
-// statements.
+// A case cannot pass by seeing nothing: A and B must differ structurally and the Up must have
+// statements — or, for a case about column order alone, the Up must announce that order.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +21,7 @@ import type { ConnectionTarget } from '../../core/db/connection-target';
 import { diffModels } from '../../core/diff/diff-models';
 import { renderMigration } from '../../core/diff/render-migration';
 import { selfCheck } from '../../core/diff/self-check';
-import { structuralDifferences } from '../../core/diff/structural-differences';
+import { columnOrderDifferences, structuralDifferences } from '../../core/diff/structural-differences';
 import { introspect } from '../../core/schema/introspect';
 import type { SchemaModel } from '../../core/schema/model';
 import { ensureRoles, type ScratchServer } from '../../core/schema/scratch-database';
@@ -76,9 +78,13 @@ for (const name of cases) {
     const a = await modelOf(aSql);
     const b = await modelOf(bSql);
     try {
-      assert.notDeepEqual(structuralDifferences(b.model, a.model), [], 'A and B must differ: the case would prove nothing');
       const diff = diffModels(a.model, b.model);
-      assert.ok(diff.up.steps.length > 0, 'the Up has no statements although A and B differ');
+      if (columnOrderDifferences(b.model, a.model).length > 0 && structuralDifferences(b.model, a.model).length === 0) {
+        assert.notDeepEqual(diff.up.columnOrder, [], 'A and B differ only in column order, and the diff did not say so');
+      } else {
+        assert.notDeepEqual(structuralDifferences(b.model, a.model), [], 'A and B must differ: the case would prove nothing');
+        assert.ok(diff.up.steps.length > 0, 'the Up has no statements although A and B differ');
+      }
       const rendered = renderMigration(diff);
 
       const check = await selfCheck({
@@ -100,6 +106,11 @@ for (const name of cases) {
       expect('expected-down.sql', diff.down.steps.map((s) => s.sql).join('\n') + '\n');
       expect('expected-migration.sql', rendered);
       expect('expected-destructive.txt', diff.up.destructive.map((s) => `${s.destructive}\n`).join(''));
+      expect('expected-column-order.txt', [
+        ...diff.up.columnOrder.map((c) => `up ${c.table}: ${c.result.join(', ')} (B has ${c.target.join(', ')})${c.created ? ' created' : ''}\n`),
+        ...diff.down.columnOrder.map((c) => `down ${c.table}: ${c.result.join(', ')} (A has ${c.target.join(', ')})${c.created ? ' created' : ''}\n`),
+        ...check.known.map((k) => `known ${k}\n`),
+      ].join(''));
     } finally {
       await a.drop();
       await b.drop();

@@ -88,3 +88,29 @@ test('the self-check reports what a wrong migration leaves out, refuses or fails
   assert.equal(new Set(used).size, 4);
   assert.deepEqual(await existing(used), [], 'every scratch database was dropped');
 });
+
+test('the self-check holds column order to what the diff announced: unannounced or misannounced orders are defects', async () => {
+  const a0 = 'create table co (id int primary key, a text, b text);';
+  const b0 = 'create table co (id int primary key, n int, a text, b text);';
+  const a = await modelOf(a0);
+  const b = await modelOf(b0);
+  const run = (diff: SchemaDiff) => selfCheck({ server: server(), from: a, to: b, diff, copyFrom: async (t) => { const c = await connect(t); await c.query(a0); await c.end(); }, introspect: {} }, recordingContext());
+  const good = diffModels(a, b);
+  assert.deepEqual(good.up.columnOrder.map((c) => [c.table, c.result, c.target]), [['public.co', ['id', 'a', 'b', 'n'], ['id', 'n', 'a', 'b']]]);
+  const r0 = await run(good);
+  assert.equal(r0.ok, true, JSON.stringify(r0.defects));
+  assert.deepEqual(r0.known, ['Up: columns of public.co are in the order id, a, b, n (TO has id, n, a, b), as announced']);
+
+  // The summary says nothing about the order: the check does.
+  const silent: SchemaDiff = { ...good, up: { ...good.up, columnOrder: [] } };
+  const r1 = await run(silent);
+  assert.equal(r1.ok, false);
+  assert.deepEqual(r1.defects.map((d) => [d.phase, d.objects]), [['up-leftover', ['table public.co']]]);
+  assert.match(r1.defects[0]!.differences![0]!.detail!, /^column order: id, a, b, n → expected id, n, a, b$/);
+
+  // The summary announces an order the Up does not leave.
+  const wrong: SchemaDiff = { ...good, up: { ...good.up, columnOrder: [{ ...good.up.columnOrder[0]!, result: ['id', 'n', 'b', 'a'] }] } };
+  const r2 = await run(wrong);
+  assert.equal(r2.ok, false);
+  assert.match(r2.defects[0]!.differences![0]!.detail!, /the diff announced id, n, b, a/);
+});
