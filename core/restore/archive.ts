@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BackupFileEntry, BackupManifest } from '../../protocol/index';
 import { PglcError, throwIfAborted } from '../errors';
 import type { FoundTool } from '../db/tool-check';
@@ -23,6 +24,7 @@ import { spawnTool } from '../backup/pg-dump-process';
 import { feedChild, PLAIN_DUMP_TRAILER } from '../backup/tool-sinks';
 import { formatBytes } from '../backup/progress-format';
 import { claimWorkDir } from './work-dir';
+import { zstdFromStore } from './zstd-from-store';
 import { open, readdir, stat } from 'node:fs/promises';
 
 export interface TocEntry {
@@ -192,8 +194,21 @@ async function readArchiveHead(rc: ReadContext, workRoot: string, pgRestore: Fou
         cb(err);
       },
     });
+    const file = manifest.files[0]!;
     try {
-      await streamFile(rc, manifest.files[0]!, sink, onDelta);
+      if (manifest.compression.algorithm === 'zstd') {
+        // Only the head is decompressed: once pg_restore has the table of contents, zstd is
+        // stopped and the rest of the stored bytes are only checked and decrypted.
+        const z = await zstdFromStore(rc, file, onDelta);
+        lister.child.stdin!.once('close', () => z.stop());
+        const drained = pipeline(z.child.stdout!, sink).catch(() => undefined);
+        await z.read;
+        const damage = await z.exited;
+        if (damage) throw damage;
+        await drained;
+      } else {
+        await streamFile(rc, file, sink, onDelta);
+      }
     } catch (e) {
       // A damaged backup: pg_restore --list must not outlive the read (it would keep pglc alive).
       lister.kill();
@@ -217,19 +232,21 @@ async function readArchiveHead(rc: ReadContext, workRoot: string, pgRestore: Fou
     }
     const path = join(workDir, 'archive-head.dump');
     await writeFile(path, Buffer.concat(head), { mode: 0o600 });
-    const checks = readChecks(manifest);
+    const checks = readChecks(manifest, { decompressed: manifest.compression.algorithm !== 'zstd' });
     checks.push(`pg_restore --list reads the archive (${toc.length} entries)`);
-    return { format: 'custom', path, toc, bytes, workDir, checks, cleanup, streamed: { rc, file: manifest.files[0]! } };
+    return { format: 'custom', path, toc, bytes: file.rawSize ?? bytes, workDir, checks, cleanup, streamed: { rc, file } };
   } catch (e) {
     await cleanup();
     throw e;
   }
 }
 
-function readChecks(manifest: BackupManifest): string[] {
+function readChecks(manifest: BackupManifest, opts: { decompressed: boolean } = { decompressed: true }): string[] {
   const checks = [`size and SHA-256 of ${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'} match the manifest`];
   if (manifest.encryption.algorithm !== 'none') checks.push(`every AES-256-GCM chunk authenticated (key id ${manifest.encryption.keyId})`);
-  if (manifest.compression.algorithm !== 'none') checks.push(`${manifest.compression.algorithm} streams decompress to their end`);
+  if (manifest.compression.algorithm !== 'none') {
+    checks.push(opts.decompressed ? `${manifest.compression.algorithm} streams decompress to their end` : `the ${manifest.compression.algorithm} stream decompresses (the head now, the rest as it loads)`);
+  }
   return checks;
 }
 

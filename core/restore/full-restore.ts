@@ -8,6 +8,7 @@
 
 import type { AnonymizeSummary } from '../../protocol/index';
 import { connect } from '../db/connect';
+import type { ConnectionTarget } from '../db/connection-target';
 import { note, progress, type OperationContext } from '../operation-context';
 import { anonymizeDatabase } from '../anonymize/anonymize-database';
 import { prepareAnonymization } from '../anonymize/anonymize';
@@ -54,7 +55,14 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
     let verified;
     try {
       progress(c, 'restore.check', `Checking ${name} against the backup…`);
-      verified = await verifyRestored(client, manifest, archive.toc, { rows: p.mode === 'full', objects: true, signal: ctx.signal });
+      // Without anonymization the statistics can be gathered while the rows are counted, on a
+      // second connection: the data will not change before the swap.
+      const analyzing = p.mode === 'full' && !p.rules ? analyzeAside(copyTarget, opened.env.name) : undefined;
+      const checking = verifyRestored(client, manifest, archive.toc, { rows: p.mode === 'full', objects: true, signal: ctx.signal });
+      const [checked, analyzed] = await Promise.allSettled([checking, analyzing]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (analyzed.status === 'rejected') throw analyzed.reason;
+      verified = checked.value;
       if (p.rules) {
         const prepared = await prepareAnonymization(client, p.rules, p.vars);
         for (const w of [...prepared.rules.warnings, ...prepared.warnings]) note(c, w, 'warn');
@@ -63,9 +71,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
         progress(c, 'restore.anonymize', `Anonymizing ${name} with ${p.rules.file} before anyone can connect…`);
         anonymized = await anonymizeDatabase(client, prepared.rules, prepared.key, { unruledPii: prepared.unruledPii, warnings: prepared.warnings }, c);
       }
-      if (p.mode === 'full') {
-        // pg_restore leaves the planner without statistics: the first queries after the swap
-        // would run on guesses.
+      if (p.mode === 'full' && p.rules) {
         progress(c, 'restore.analyze', `Analyzing ${name} (planner statistics)…`);
         await client.query('ANALYZE');
       }
@@ -78,6 +84,19 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
   } catch (e) {
     await dropMarkedDatabase(admin, name).catch((d: Error) => note(c, `The unfinished copy ${name} could not be dropped (${d.message}); the next restore drops it.`, 'warn'));
     throw e;
+  }
+}
+
+/**
+ * ANALYZE of the new copy on its own connection. pg_restore leaves the planner without
+ * statistics: the first queries after the swap would run on guesses.
+ */
+async function analyzeAside(copyTarget: ConnectionTarget, envName: string): Promise<void> {
+  const client = await connect(copyTarget, { envName, applicationName: 'pglc restore (analyze)' });
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

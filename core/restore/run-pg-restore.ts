@@ -20,9 +20,10 @@ import { progress, type OperationContext } from '../operation-context';
 import { pgToolEnv } from '../backup/pg-tool-env';
 import { spawnTool, toolFailure, type ToolRun } from '../backup/pg-dump-process';
 import { feedChild } from '../backup/tool-sinks';
-import { conninfoDbname, streamFile } from '../backup/restore-into';
-import type { BackupTableEntry } from '../../protocol/index';
+import { conninfoDbname, streamFile, type ReadContext } from '../backup/restore-into';
+import type { BackupFileEntry, BackupTableEntry } from '../../protocol/index';
 import { tocNames, type MaterializedArchive, type TocEntry } from './archive';
+import { zstdFromStore } from './zstd-from-store';
 
 export interface LoadOptions {
   jobs: number;
@@ -119,6 +120,7 @@ async function loadStreamed(
       await writeFile(list, share.map((e) => e.line).join('\n') + '\n', { mode: 0o600 });
       args.push(`--use-list=${list}`);
     }
+    if (source.rc.manifest.compression.algorithm === 'zstd') return loadFromZstd({ ...source.rc, ctx }, source.file, pgRestore.path, args, { env, onLine }, target, opts, ctx);
     const run = spawnTool(pgRestore.path, args, { env, group: true, onLine, stdio: ['pipe', 'ignore', 'pipe'] });
     const abort = (): void => run.kill();
     ctx.signal?.addEventListener('abort', abort, { once: true });
@@ -138,6 +140,52 @@ async function loadStreamed(
   const post = [...base, '--section=post-data'];
   if (opts.jobs > 1) post.push(`--jobs=${opts.jobs}`);
   await waitTool(spawnTool(pgRestore.path, [...post, archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
+}
+
+/**
+ * One pg_restore reading a zstd archive from the store: zstd writes straight into pg_restore's
+ * stdin (no copy through Node); the stored bytes are checked again as they are read.
+ */
+async function loadFromZstd(
+  rc: ReadContext,
+  file: BackupFileEntry,
+  pgRestorePath: string,
+  args: string[],
+  run0: { env: Record<string, string>; onLine: (line: string) => void },
+  target: ConnectionTarget,
+  opts: LoadOptions,
+  ctx: OperationContext,
+): Promise<void> {
+  const z = await zstdFromStore(rc, file);
+  const run = spawnTool(pgRestorePath, args, { env: run0.env, group: true, onLine: run0.onLine, stdio: [z.child.stdout!, 'ignore', 'pipe'] });
+  // pg_restore holds the pipe now: when it has read what it needs, zstd's writes fail and the
+  // rest of the stored bytes are only checked.
+  z.child.stdout!.destroy();
+  const abort = (): void => {
+    run.kill();
+    z.stop();
+  };
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    try {
+      await z.read;
+    } catch (e) {
+      run.kill();
+      await run.exited;
+      throw e;
+    }
+    const status = await run.exited;
+    // A pg_restore that succeeded read everything it needed; one that failed may have been
+    // starved by a damaged stream, which is the better explanation.
+    if (status.code !== 0 && !ctx.signal?.aborted) {
+      const damage = await z.exited;
+      if (damage) throw damage;
+    }
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
+    z.stop();
+  }
+  await waitTool(run, 'pg_restore', target, opts, ctx);
 }
 
 /**

@@ -1,10 +1,12 @@
-// What a restore refuses, and that a refusal touches nothing: a corrupted backup, a wrong key,
+// What a restore refuses, and that a refusal touches nothing: a corrupted backup (found by the
+// check, or — damaged before it was stored — while the new copy loads), a wrong key,
 // a protected target without (or with a wrong) typed name, --no-backup on a protected target,
 // a protected environment's data going elsewhere without --anonymize; and the locks: a restore
 // waits for a migration holding the database's lock, and fails clearly when it does not end.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -60,6 +62,32 @@ describe('pglc restore refuses, and touches nothing', () => {
     assert.equal(r.code, 1, r.stdout);
     assert.equal(r.result!.error!.code, 'backup-corrupt', r.stdout);
     await untouched(db.name, before);
+  });
+
+  it('a backup damaged before it was stored (its SHA-256 taken over the damage) fails while the new copy loads: the target is untouched, the copy dropped', async (t) => {
+    const { db, p, env, id } = await setUp(t);
+    // Enough data that the damage lies past the head the check decompresses.
+    await q(db.name, "CREATE TABLE filler (id int, t text); INSERT INTO filler SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 200000) g");
+    const big = await runPglc(['backup', 'create', '--env', 'test', '--name', 'big', '--json'], { cwd: p.dir, env });
+    assert.equal(big.code, 0, big.stderr);
+    const bigId = big.result!.result.manifest.id as string;
+    const before = await fingerprint((s) => q(db.name, s));
+    const dir = join(p.dir, 'backups', bigId);
+    const dump = readdirSync(dir).find((f) => f.startsWith('dump'))!;
+    const bytes = readFileSync(join(dir, dump));
+    assert.ok(bytes.length > 1_000_000, `the archive is ${bytes.length} bytes`);
+    for (let at = Math.floor(bytes.length * 0.8); at < Math.floor(bytes.length * 0.8) + 64; at++) bytes[at] = bytes[at]! ^ 0x5a;
+    writeFileSync(join(dir, dump), bytes);
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.files[0].sha256 = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const r = await runPglc(['restore', bigId, '--env', 'test', '--no-backup', '--json'], { cwd: p.dir, env });
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.result!.error!.code, 'backup-corrupt', r.stdout);
+    assert.match(r.result!.error!.what, /does not decompress/);
+    await untouched(db.name, before);
+    assert.ok(id);
   });
 
   it('a wrong key stops at the check', async (t) => {
