@@ -111,10 +111,11 @@ async function loadStreamed(
   ctx: OperationContext,
 ): Promise<void> {
   const base = pgRestoreArgs(archive, target, opts);
-  await waitTool(spawnTool(pgRestore.path, [...base, '--section=pre-data', archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
   const shares = dataShares(archive.toc, source.rc.manifest.tables, opts.jobs);
+  // One stream: the schema comes first in the stream itself, one pg_restore fewer.
+  if (shares.length > 1) await waitTool(spawnTool(pgRestore.path, [...base, '--section=pre-data', archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
   await Promise.all(shares.map(async (share, i) => {
-    const args = [...base, '--section=data'];
+    const args = shares.length > 1 ? [...base, '--section=data'] : [...base, '--section=pre-data', '--section=data'];
     if (shares.length > 1) {
       const list = join(archive.workDir, `data-${i}.list`);
       await writeFile(list, share.map((e) => e.line).join('\n') + '\n', { mode: 0o600 });
