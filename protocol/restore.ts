@@ -86,7 +86,8 @@ export interface RestorePlan {
   owners: boolean;
   privileges: boolean;
   missingRoles: string[];
-  anonymize?: { rules: string; tables: number; columns: number; unruledPii: string[] };
+  /** Likely personal data without a rule is named while the copy is anonymized (result warnings), when its columns can be read. */
+  anonymize?: { rules: string; tables: number; columns: number };
   jobs: number;
   /** What the restore does, in order, in words. */
   steps: string[];

@@ -26,7 +26,6 @@ export function planLines(plan: RestorePlan): string[] {
   if (plan.nonAtomic.length) lines.push(bold('Not atomic:'), ...plan.nonAtomic.map((s) => `  - ${s}`));
   if (t.connections.length) lines.push(yellow(`${t.connections.length} open connection(s) to ${t.database}: ${t.connections.slice(0, 5).map((c) => `${c.application || 'pid ' + c.pid} (${c.user})`).join(', ')}`));
   for (const w of plan.warnings) lines.push(yellow(`⚠ ${w}`));
-  if (plan.anonymize?.unruledPii.length) lines.push(yellow(`⚠ Likely personal data without a rule: ${plan.anonymize.unruledPii.join(', ')}`));
   lines.push(`Pre-restore backup: ${plan.preRestoreBackup.taken ? 'yes' : 'no'} (${plan.preRestoreBackup.reason}). Estimated time: ${formatDuration(plan.estimatedMs)}.`);
   return lines;
 }

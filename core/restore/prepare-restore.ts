@@ -450,7 +450,7 @@ function buildPlan(x: {
   if (full) {
     steps.push(`Restore into a new database ${swap!.newDatabase} (pg_restore${x.jobs > 1 && m.format !== 'plain' ? ` --jobs ${x.jobs}` : ''}), reachable by nobody else`);
     steps.push(mode === 'full' ? 'Check it: every table\'s exact row count and the number of objects against the backup' : 'Check it: every table and object of the backup is there');
-    if (x.rules) steps.push(`Anonymize it with ${x.rules.file} before anyone can connect`);
+    if (x.rules) steps.push(`Anonymize it with ${x.rules.file} before anyone can connect (columns that look like personal data but have no rule are named then, once the copy's columns can be read)`);
     if (mode === 'full') steps.push('Analyze it (planner statistics), give it the database settings, grants and owner of the current one');
     steps.push(state.exists
       ? `Swap it in: ${state.connections.length ? `close the ${state.connections.length} open connection(s) to ${db}, ` : ''}rename ${db} → ${swap!.oldDatabase} and ${swap!.newDatabase} → ${db} in one transaction`
@@ -524,7 +524,7 @@ function buildPlan(x: {
     owners: full ? x.owners : true,
     privileges: full ? x.privileges : true,
     missingRoles: [...new Set([...x.missingOwners, ...x.missingGrantees])],
-    ...(x.rules ? { anonymize: { rules: x.rules.file, tables: x.rules.tables.size, columns: [...x.rules.tables.values()].reduce((s, t) => s + t.columns.size, 0), unruledPii: [] } } : {}),
+    ...(x.rules ? { anonymize: { rules: x.rules.file, tables: x.rules.tables.size, columns: [...x.rules.tables.values()].reduce((s, t) => s + t.columns.size, 0) } } : {}),
     jobs: x.jobs,
     steps,
     nonAtomic,

@@ -75,10 +75,9 @@ function summary(plan: RestorePlan): HTMLElement[] {
   }
   out.push(h('h2', {}, 'Steps'), h('ol', {}, ...plan.steps.map((s) => h('li', {}, s))));
   if (plan.nonAtomic.length) out.push(h('h2', {}, 'Not atomic'), h('ul', {}, ...plan.nonAtomic.map((s) => h('li', {}, s))));
-  if (plan.warnings.length || plan.anonymize?.unruledPii.length) {
+  if (plan.warnings.length) {
     out.push(h('h2', {}, 'Warnings'), h('ul', { class: 'warnings' },
       ...plan.warnings.map((w) => h('li', { class: 'warn' }, w)),
-      ...(plan.anonymize?.unruledPii ?? []).map((p) => h('li', { class: 'warn' }, `Likely personal data without a rule: ${p}`)),
     ));
   }
   if (t.connections.length) {
