@@ -1,6 +1,8 @@
 // Schema lint findings of a migration as LSP diagnostics: the rule's name as the code with a
 // link to its documentation (codeDescription), the exact range of the offending clause, related
-// information (where the table was created) and the fixes in `data` for code actions.
+// information (where the table was created). Fixes do not travel with the diagnostics: a long
+// migration has a thousand findings, and code actions (code-actions.ts) resolve the fixes of
+// the few under the cursor from the same lint run.
 // Invariant: a plain function of the model and the project's schema before this migration
 // (no I/O): the same lintFile as `pglc db lint`, on the statements the editor already split.
 
@@ -52,6 +54,19 @@ export function lintModel(model: DocumentModel, path: string, inputs: LintInputs
   }).findings;
 }
 
+const uris = new Map<string, string>();
+
+/** file:// URI of a path (a finding of a long migration points at the same few files hundreds of times). */
+function uriOf(path: string): string {
+  let uri = uris.get(path);
+  if (uri === undefined) {
+    if (uris.size > 10_000) uris.clear();
+    uri = pathToFileURL(path).href;
+    uris.set(path, uri);
+  }
+  return uri;
+}
+
 export function toDiagnostic(f: LintFinding, document: TextDocument): Diagnostic {
   {
     const d: Diagnostic = {
@@ -66,10 +81,9 @@ export function toDiagnostic(f: LintFinding, document: TextDocument): Diagnostic
     if (related.length) {
       d.relatedInformation = related.map((r) => ({
         message: r.message,
-        location: { uri: pathToFileURL(r.location.path).href, range: { start: { line: r.location.line, character: r.location.character }, end: { line: r.location.endLine, character: r.location.endCharacter } } },
+        location: { uri: uriOf(r.location.path), range: { start: { line: r.location.line, character: r.location.character }, end: { line: r.location.endLine, character: r.location.endCharacter } } },
       }));
     }
-    if (f.fixes.length) d.data = { fixes: f.fixes };
     return d;
   }
 }

@@ -132,6 +132,22 @@ function resolveRef(state: SchemaState, ref: RelatedRef, statementLoc: (offset: 
   }
 }
 
+/**
+ * A finding whose `fixes` are resolved when first read: a 5,000-line migration has a thousand
+ * findings, each with two or three fixes, and after a keystroke the editor needs none of them —
+ * code actions read the few under the cursor. The property is enumerable, so JSON and spreads
+ * see the resolved array like any other.
+ */
+function withLazyFixes(f: Omit<LintFinding, 'fixes'>, resolve: () => ResolvedFix[]): LintFinding {
+  let fixes: ResolvedFix[] | undefined;
+  return Object.defineProperty(f as LintFinding, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (fixes ??= resolve()),
+    set: (v: ResolvedFix[]) => void (fixes = v),
+  });
+}
+
 /** The fixes every finding offers: silence the rule here, or for a destructive rule, allow it. */
 function genericFixes(rule: string, place: Place): ResolvedFix[] {
   const meta = ruleByName(rule);
@@ -155,6 +171,8 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
   const docStatements: DocumentStatement[] = [];
   let afterUp: SchemaState | undefined;
   let parseErrors = false;
+  // answers read the replay as it is when asked: one set serves every statement
+  const answers = liveAnswers(replay, env);
 
   for (const section of doc.sections) {
     if (section.kind === 'down' && !afterUp) afterUp = forkState(replay.state);
@@ -185,7 +203,6 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
       }
       const rules = rulesForKind(analysis.kind);
       if (rules.length) {
-        const answers = liveAnswers(replay, env);
         let run: MemoRun | undefined;
         for (let k = 0; k < analysis.runs.length; k++) {
           const candidate = analysis.runs[k] as MemoRun;
@@ -232,18 +249,10 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
       start = Math.max(0, Math.min(start, doc.text.length));
       end = Math.max(start, Math.min(end, doc.text.length));
     }
-    const out: LintFinding = {
-      rule,
-      severity: f.impact === 'low' ? LOWER[level] : level,
-      message: f.message,
-      start,
-      end,
-      related,
-      fixes: [
-        ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
-        ...genericFixes(rule, place),
-      ],
-    };
+    const out = withLazyFixes({ rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related }, () => [
+      ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
+      ...genericFixes(rule, place),
+    ]);
     if (f.impact) out.impact = f.impact;
     findings.push(out);
   };

@@ -60,13 +60,14 @@ export const requireLockTimeout: DocumentRule = {
         timeout = false;
         reported = false;
       }
+      // once reported, the rest of the section only matters for the tables it creates
+      let locked: QName | undefined;
       for (const e of s.effects) {
         if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
-        if (e.op === 'create-table') created.add(objectKey(e.table.schema ?? 'public', e.table.name));
+        else if (e.op === 'create-table') created.add(objectKey(e.table.schema ?? 'public', e.table.name));
+        else if (!locked && !reported) locked = lockedTable(e);
       }
-      if (timeout || reported) continue;
-      const locked = s.effects.map(lockedTable).find((q): q is QName => q !== undefined);
-      if (!locked) continue;
+      if (timeout || reported || !locked) continue;
       const key = objectKey(locked.schema ?? 'public', locked.name);
       if (created.has(key) || !before.tables.has(key)) continue;
       reported = true;
