@@ -3,19 +3,19 @@
 // information (where the table was created). Fixes do not travel with the diagnostics: a long
 // migration has a thousand findings, and code actions (code-actions.ts) resolve the fixes of
 // the few under the cursor from the same lint run.
-// Invariant: a plain function of the model and the project's schema before this migration
-// (no I/O): the same lintFile as `pglc db lint`, on the statements the editor already split.
+// Invariant: a function of the model and the project's schema before this migration (no I/O):
+// the same lint as `pglc db lint`, on the statements the editor already split — derived from the
+// previous version's lint where that gives the same result (lint-runs.ts).
 
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LintDocument } from '../core/lint/document';
-import { lintFile } from '../core/lint/engine/lint-file';
 import type { LintFinding } from '../core/lint/finding';
 import type { MigrationSchema } from '../core/lint/project-schema';
 import type { LintSettings } from '../core/lint/settings';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { DocumentModel } from './document-model';
+import { lintDocument } from './lint-runs';
 
 /** The documentation of every rule: one section per rule in docs/lint.md. */
 export const RULE_DOCS = 'https://example.invalid/postgres-lifecycle/docs/lint.md';
@@ -42,16 +42,7 @@ export function computeLintDiagnostics(model: DocumentModel, document: TextDocum
 /** The findings of a migration's model (none for a plain SQL file). */
 export function lintModel(model: DocumentModel, path: string, inputs: LintInputs): LintFinding[] {
   if (!model.migration) return [];
-  const { migration } = inputs;
-  // a split layout's Down file starts from the state its Up left
-  const isDown = model.migration.role === 'down';
-  return lintFile(model as LintDocument, {
-    path,
-    migration: { version: migration.version, label: migration.label },
-    settings: inputs.settings,
-    before: isDown ? migration.afterUp : migration.before,
-    ...(isDown ? { beforeMigration: migration.before } : {}),
-  }).findings;
+  return lintDocument(model, path, inputs).findings;
 }
 
 const uris = new Map<string, string>();

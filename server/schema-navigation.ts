@@ -8,12 +8,11 @@
 import { pathToFileURL } from 'node:url';
 import { MarkupKind, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintFile } from '../core/lint/engine/lint-file';
-import type { LintDocument } from '../core/lint/document';
 import { objectKey, type SchemaState, type TableState } from '../core/lint/schema-state/model';
 import { isCodeToken, scanSql, type SqlToken } from '../core/sql/lexer';
 import { statementAt, type DocumentModel } from './document-model';
 import type { LintInputs } from './lint-diagnostics';
+import { lintDocument } from './lint-runs';
 
 interface NameAt {
   schema?: string;
@@ -52,8 +51,7 @@ function nameAt(model: DocumentModel, offset: number): NameAt | undefined {
 
 /** The schema after this file's Up section, which holds the tables it creates too. */
 function schemaOf(model: DocumentModel, path: string, inputs: LintInputs): SchemaState {
-  const { migration } = inputs;
-  return lintFile(model as LintDocument, { path, migration: { version: migration.version, label: migration.label }, settings: inputs.settings, before: migration.before }).afterUp;
+  return lintDocument(model, path, inputs).afterUp;
 }
 
 function tableAt(model: DocumentModel, path: string, inputs: LintInputs, offset: number): { at: NameAt; table: TableState } | undefined {

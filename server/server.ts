@@ -22,6 +22,7 @@ import { computeFoldingRanges } from './folding-ranges';
 import { computeHover } from './hover';
 import { createLintContexts, loadSchemaFromDisk } from './lint-context';
 import { computeLintDiagnostics } from './lint-diagnostics';
+import { forgetLint } from './lint-runs';
 import { computeSchemaDefinition, computeSchemaHover } from './schema-navigation';
 import { initializeResult, serverOptions, type ServerOptions } from './initialize';
 import { classifyMigrationDocument } from './migration-document';
@@ -122,6 +123,8 @@ documents.onDidClose((e) => {
   debouncer.cancel(e.document.uri);
   immediate.delete(e.document.uri);
   models.delete(e.document.uri);
+  const path = pathOf(e.document.uri);
+  if (path) forgetLint(path);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

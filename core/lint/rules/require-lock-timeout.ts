@@ -41,6 +41,35 @@ function lockedTable(e: SchemaEffect): QName | undefined {
   }
 }
 
+/** What the rule needs of one statement's effects. */
+interface Summary {
+  /** Keys of the tables it creates. */
+  creates: string[];
+  /** The first table it locks. */
+  locked?: QName;
+  /** It sets lock_timeout (true: to a non-zero value; false: to 0, or RESET ALL), last one wins. */
+  timeout?: boolean;
+}
+
+/** Summaries by effects list: a statement's effects are one list for as long as its text is unchanged, and the editor lints a long file on every keystroke. */
+const summaries = new WeakMap<readonly SchemaEffect[], Summary>();
+
+function summary(effects: readonly SchemaEffect[]): Summary {
+  let s = summaries.get(effects);
+  if (s) return s;
+  s = { creates: [] };
+  for (const e of effects) {
+    if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) s.timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
+    else if (e.op === 'create-table') s.creates.push(objectKey(e.table.schema ?? 'public', e.table.name));
+    else if (!s.locked) {
+      const q = lockedTable(e);
+      if (q) s.locked = q;
+    }
+  }
+  summaries.set(effects, s);
+  return s;
+}
+
 export const requireLockTimeout: DocumentRule = {
   name: 'require-lock-timeout',
   summary: 'Set lock_timeout before statements that lock existing tables, so a blocked ALTER fails fast instead of stopping the table.',
@@ -54,19 +83,16 @@ export const requireLockTimeout: DocumentRule = {
     let timeout = false;
     let reported = false;
     for (const s of statements) {
-      if (s.section === 'preamble') continue;
+      if (s.section === 'preamble' || s.effects.length === 0) continue;
       if (s.ref.section !== section) {
         section = s.ref.section;
         timeout = false;
         reported = false;
       }
-      // once reported, the rest of the section only matters for the tables it creates
-      let locked: QName | undefined;
-      for (const e of s.effects) {
-        if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
-        else if (e.op === 'create-table') created.add(objectKey(e.table.schema ?? 'public', e.table.name));
-        else if (!locked && !reported) locked = lockedTable(e);
-      }
+      const sum = summary(s.effects);
+      if (sum.creates.length) for (const key of sum.creates) created.add(key);
+      if (sum.timeout !== undefined) timeout = sum.timeout;
+      const locked = sum.locked;
       if (timeout || reported || !locked) continue;
       const key = objectKey(locked.schema ?? 'public', locked.name);
       if (created.has(key) || !before.tables.has(key)) continue;
