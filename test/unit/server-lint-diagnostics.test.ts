@@ -57,6 +57,7 @@ test('a migration being edited: lint diagnostics on the schema of the earlier mi
       ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', `${RULE_DOCS}#require-concurrent-index`],
       // a document rule (once per section), in the editor too
       ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-lock-timeout`],
+      ['require-statement-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-statement-timeout`],
       ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
       ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
       // the typed rename is not undone by the Down (a document rule, on the unsaved text)
@@ -108,7 +109,7 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
   const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
   const model = buildDocumentModel(text, 1, info);
   const codes = (m: typeof model, d: TextDocument) => computeLintDiagnostics(m, d, path, inputs).map((x) => x.code);
-  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'require-lock-timeout', 'concurrently-in-transaction']);
+  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'require-lock-timeout', 'require-statement-timeout', 'concurrently-in-transaction']);
 
   const cursor = { line: 1, character: 3 };
   const actions = computeCodeActions(model, document, path, inputs, { start: cursor, end: cursor });
@@ -117,17 +118,32 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
     ['Disable require-concurrent-index for this statement', false],
     ["Add SET lock_timeout = '5s' before it", true],
     ['Disable require-lock-timeout for this statement', false],
+    ["Add SET statement_timeout = '5min' before it", true],
+    ['Disable require-statement-timeout for this statement', false],
   ]);
   const edits = actions[0]?.edit?.changes?.[document.uri];
   assert.ok(edits);
   const fixed = TextDocument.applyEdits(document, edits);
   assert.equal(fixed, '-- pglc:no-transaction\n-- Up\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n');
   const after = TextDocument.create(document.uri, 'sql', 2, fixed);
-  // the no-transaction directive fixes the Down's CONCURRENTLY too; a concurrent build needs no lock_timeout
-  assert.deepEqual(codes(buildDocumentModel(fixed, 2, info), after), []);
+  // the no-transaction directive fixes the Down's CONCURRENTLY too; a concurrent build needs no
+  // lock_timeout or statement_timeout. Outside a transaction a failed run keeps what it did, so
+  // non-idempotent-ddl now asks for a migration that can run again — and its fixes leave nothing.
+  const afterModel = buildDocumentModel(fixed, 2, info);
+  assert.deepEqual(codes(afterModel, after), ['non-idempotent-ddl', 'non-idempotent-ddl']);
+  let robust = after;
+  for (let v = 3; v < 6; v++) {
+    const m = buildDocumentModel(robust.getText(), v, info);
+    const d = computeLintDiagnostics(m, robust, path, inputs)[0];
+    if (!d) break;
+    const fix = computeCodeActions(m, robust, path, inputs, d.range).find((a) => a.isPreferred);
+    robust = TextDocument.create(document.uri, 'sql', v, TextDocument.applyEdits(robust, fix?.edit?.changes?.[document.uri] ?? []));
+  }
+  assert.equal(robust.getText(), '-- pglc:no-transaction\n-- Up\ndrop index concurrently if exists orders_note_idx;\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently if exists orders_note_idx;\n');
+  assert.deepEqual(codes(buildDocumentModel(robust.getText(), 9, info), robust), []);
 
   const disable = TextDocument.applyEdits(document, actions[1]?.edit?.changes?.[document.uri] ?? []);
-  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'concurrently-in-transaction']);
+  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'require-statement-timeout', 'concurrently-in-transaction']);
 });
 
 test('hover on a table shows its columns and where it was created; go to definition jumps there', async (t) => {

@@ -251,7 +251,7 @@ export function replayRange(run: LintRun, from: number, to: number, resume?: Rep
       for (const i of ids) {
         if (i < from || i >= to) continue;
         const ref = doc.statements[i] as LintStatementRef;
-        const ds: DocumentStatement = { ref, index: i, text: doc.text.slice(ref.start, ref.end), effects: [], section: 'preamble', tx: 'none' };
+        const ds: DocumentStatement = { ref, index: i, text: doc.text.slice(ref.start, ref.end), effects: [], section: 'preamble', tx: 'none', txId: 0 };
         if (ref.kind) ds.kind = ref.kind;
         record(run, i, ds, NO_RAW, false);
       }
@@ -285,13 +285,13 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
   const text = same ? same.ds.text : doc.text.slice(ref.start, ref.end);
   const sectionName = replay.sectionKind;
   if (ref.meta || ref.kind === undefined) {
-    record(run, i, { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind }, NO_RAW, !ref.meta);
+    record(run, i, { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id }, NO_RAW, !ref.meta);
     return;
   }
   replay.enter(ref);
   const analysis = same?.analysis ?? analyzeStatement(text);
   if (!analysis.ok || !analysis.kind) {
-    const ds: DocumentStatement = { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind };
+    const ds: DocumentStatement = { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
     replay.leave(ref);
     record(run, i, ds, NO_RAW, true);
     return;
@@ -324,7 +324,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
     }
   }
   replay.opened(ref);
-  const ds: DocumentStatement = { ref, index: i, text, kind: analysis.kind, effects: analysis.effects, section: sectionName, tx: replay.tx.kind };
+  const ds: DocumentStatement = { ref, index: i, text, kind: analysis.kind, effects: analysis.effects, section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
   replay.apply(analysis.effects, ref.start);
   replay.leave(ref);
   record(run, i, ds, raw, false, analysis);
