@@ -10,5 +10,6 @@ export function readSettings(resource?: vscode.Uri): PglcSettings {
     cliPath: (c.get<string>('cliPath') ?? DEFAULT_SETTINGS.cliPath).trim(),
     refreshOnSave: c.get<boolean>('refreshOnSave') ?? DEFAULT_SETTINGS.refreshOnSave,
     backupWarningHours: c.get<number>('backupWarningHours') ?? DEFAULT_SETTINGS.backupWarningHours,
+    lintFacts: c.get<boolean>('lintFacts') ?? DEFAULT_SETTINGS.lintFacts,
   };
 }

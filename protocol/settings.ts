@@ -17,12 +17,18 @@ export interface PglcSettings {
   refreshOnSave: boolean;
   /** The backup status bar item turns to the warning colour when the last backup is older than this (hours). */
   backupWarningHours: number;
+  /**
+   * Read the active environment's table sizes and server version (`pglc db lint:facts`, one
+   * catalog query) so schema lint in the editor rates findings by impact.
+   */
+  lintFacts: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PglcSettings> = {
   cliPath: '',
   refreshOnSave: true,
   backupWarningHours: 26,
+  lintFacts: true,
 };
 
 /** The keys as VS Code spells them (`pglc.cliPath`, …). */

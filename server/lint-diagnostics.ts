@@ -12,7 +12,9 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintFinding } from '../core/lint/finding';
 import type { MigrationSchema } from '../core/lint/project-schema';
+import type { TableSize } from '../core/lint/rule';
 import type { LintSettings } from '../core/lint/settings';
+import type { LintFacts } from '../protocol/index';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { DocumentModel } from './document-model';
 import { lintDocument } from './lint-runs';
@@ -24,6 +26,12 @@ export interface LintInputs {
   settings: LintSettings;
   /** The migration this document is (its schema before, label and files). */
   migration: MigrationSchema;
+  /** Table sizes of the active environment (`pglc/lintFacts`), by `schema.name`. */
+  sizes?: ReadonlyMap<string, TableSize>;
+  /** Migrations the active environment has not applied (their tables will be new there). */
+  pendingVersions?: ReadonlySet<string>;
+  /** The facts themselves (which environment, when read), for hovers. */
+  facts?: LintFacts;
 }
 
 const SEVERITY: Record<LintFinding['severity'], DiagnosticSeverity> = {

@@ -31,6 +31,8 @@ export function lintOptions(model: DocumentModel, path: string, inputs: LintInpu
     settings: inputs.settings,
     before: isDown ? migration.afterUp : migration.before,
     ...(isDown ? { beforeMigration: migration.before } : {}),
+    ...(inputs.sizes ? { sizes: inputs.sizes } : {}),
+    ...(inputs.pendingVersions ? { pendingVersions: inputs.pendingVersions } : {}),
   };
 }
 

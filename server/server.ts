@@ -1,7 +1,8 @@
 // The language server process (started by the client over IPC, or over stdio by bench/lsp):
 // wiring only. Handlers are plain functions `(model, document, params) → result` in their own
 // modules; this file routes LSP messages to them, debounces diagnostics and keeps the latest
-// `pglc/migrationStatus`; schema lint diagnostics join the syntax ones for migration files.
+// `pglc/migrationStatus` and `pglc/lintFacts`; schema lint diagnostics join the syntax ones for
+// migration files.
 // Invariants: the server never imports `vscode` and never connects to a database (status comes
 // from the client); with the stdio transport stdout is the protocol, so nothing here writes to
 // the console; diagnostics are published with the version they were computed for.
@@ -11,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadSqlParser } from '../core/sql/parse';
-import { MigrationStatusNotification, type MigrationStatusParams } from '../protocol/index';
+import { LintFactsNotification, MigrationStatusNotification, type LintFactsParams, type MigrationStatusParams } from '../protocol/index';
 import { computeCodeActions } from './code-actions';
 import { computeCodeLenses } from './code-lens';
 import { createDebouncer, type Debouncer } from './debounce';
@@ -131,8 +132,15 @@ documents.onDidClose((e) => {
 connection.onNotification(MigrationStatusNotification, (params: MigrationStatusParams) => {
   status = params;
   folders.setStatus(params);
+  // migrations the environment has not applied yet create tables that will be new there
+  lint.setStatus(params);
   republishAll();
   if (options.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(logError);
+});
+
+connection.onNotification(LintFactsNotification, (params: LintFactsParams) => {
+  lint.setFacts(params);
+  republishAll();
 });
 
 connection.onDidChangeWatchedFiles((e) => {

@@ -153,6 +153,17 @@ test('db lint --env: table sizes and applied migrations from a real PostgreSQL r
   assert.match(up[0].message, /orders \(20k rows, [\d.]+ [kM]B\)/);
   assert.match(up[1].message, /notes \(0 rows, [\d.]+ kB\)/);
 
+  // what the editor reads and sends to its language server: the same facts, nothing else
+  const facts = await runPglc(['db', 'lint:facts', '--env', 'test', '--json'], { cwd: p.dir, env });
+  assert.equal(facts.code, 0, facts.stdout + facts.stderr);
+  const f = facts.result!.result;
+  assert.equal(f.environment, 'test');
+  assert.equal(f.serverVersion.major, r.postgresVersion.major);
+  assert.deepEqual(f.tables.filter((x: { name: string }) => !x.name.startsWith('_pglc')).map((x: { name: string; rows: number }) => [x.name, x.rows]).sort(), [['notes', 0], ['orders', 20000]]);
+  assert.doesNotMatch(JSON.stringify(f), /password/i);
+  const factsText = await runPglc(['db', 'lint:facts', '--env', 'test'], { cwd: p.dir, env });
+  assert.match(factsText.stdout, /orders +20k +[\d.]+ [kM]B/);
+
   // an applied migration edited afterwards: only the environment's tracking table can tell
   writeFileSync(join(p.dir, 'pglc/migrations/0001_tables.sql'), m('create table orders (id bigint primary key, note text, paid boolean);\ncreate table notes (id bigint primary key, body text);', 'drop table notes;\ndrop table orders;'));
   const edited = await runPglc(['db', 'lint', 'pglc/migrations/0001_tables.sql', '--env', 'test', '--json'], { cwd: p.dir, env });
