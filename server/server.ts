@@ -15,6 +15,7 @@ import { loadSqlParser } from '../core/sql/parse';
 import { LintFactsNotification, MigrationStatusNotification, type LintFactsParams, type MigrationStatusParams } from '../protocol/index';
 import { computeCodeActions } from './code-actions';
 import { computeCodeLenses } from './code-lens';
+import { computeCompletions } from './completion';
 import { createDebouncer, type Debouncer } from './debounce';
 import { computeDiagnostics } from './diagnostics';
 import type { DocumentModel } from './document-model';
@@ -185,6 +186,12 @@ connection.onDefinition(async (p) => {
   if (!m?.path || !m.model.migration) return null;
   const inputs = await lint.inputsFor(m.path, m.model.migration);
   return inputs ? computeSchemaDefinition(m.model, m.document, m.path, inputs, p.position) : null;
+});
+connection.onCompletion(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return [];
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeCompletions(m.model, m.document, m.path, inputs, p.position) : [];
 });
 connection.onCodeAction(async (p) => {
   const m = await modelOf(p.textDocument.uri);
