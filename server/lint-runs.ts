@@ -8,6 +8,8 @@
 import type { LintDocument } from '../core/lint/document';
 import type { LintFileOptions, LintFileResult, LintRun } from '../core/lint/engine/lint-file';
 import { relintFile, sameOptions, type RelintMode } from '../core/lint/engine/relint';
+import type { MigrationSchema } from '../core/lint/project-schema';
+import type { Companion } from '../core/lint/rule';
 import type { DocumentModel } from './document-model';
 import type { LintInputs } from './lint-diagnostics';
 
@@ -25,6 +27,8 @@ const counts: Record<RelintMode | 'cached', number> = { full: 0, resumed: 0, reu
 export function lintOptions(model: DocumentModel, path: string, inputs: LintInputs): LintFileOptions {
   const { migration } = inputs;
   const isDown = model.migration?.role === 'down';
+  // a split layout's Up file is judged with its Down file (up-without-down), as pglc db lint does
+  const splitUp = model.migration?.role === 'up' && model.migration.format !== 'supabase';
   return {
     path,
     migration: { version: migration.version, label: migration.label },
@@ -33,7 +37,20 @@ export function lintOptions(model: DocumentModel, path: string, inputs: LintInpu
     ...(isDown ? { beforeMigration: migration.before } : {}),
     ...(inputs.sizes ? { sizes: inputs.sizes } : {}),
     ...(inputs.pendingVersions ? { pendingVersions: inputs.pendingVersions } : {}),
+    ...(splitUp ? { companion: companionOf(migration) } : {}),
   };
+}
+
+const companions = new WeakMap<MigrationSchema, Companion>();
+
+/** The Down file of a split layout, one object per MigrationSchema (the incremental lint compares options by identity). */
+function companionOf(migration: MigrationSchema): Companion {
+  let c = companions.get(migration);
+  if (!c) {
+    c = { role: 'down', path: migration.downPath ?? '', ...(migration.downDocument ? { document: migration.downDocument } : {}) };
+    companions.set(migration, c);
+  }
+  return c;
 }
 
 /**

@@ -4,7 +4,7 @@
 // lint` gives for that file.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,4 +180,34 @@ test('hover on a table shows its columns and where it was created; go to definit
   // a keyword or a column name is not a table
   assert.equal(computeSchemaHover(model, document, path, inputs, on('create index')), null);
   assert.equal(computeSchemaDefinition(model, document, path, inputs, on('order_id)')), null);
+});
+
+test('a split layout in the editor: the Down file is judged against its Up file, the Up file against its Down file', async (t) => {
+  const p = project({
+    'pglc.toml': '[project]\nname = "x"\nmigrations = "db/migrations"\n',
+    'db/migrations/0001_orders.up.sql': 'create table orders (id bigint primary key, note text);\n',
+    'db/migrations/0001_orders.down.sql': 'drop table orders;\n',
+    'db/migrations/0002_tags.up.sql': 'create table tags (id bigint primary key);\nalter table orders add column tag_id bigint;\n',
+    'db/migrations/0002_tags.down.sql': 'drop table tags;\n',
+    'db/migrations/0003_notes.up.sql': 'alter table orders add column remark text;\n',
+  });
+  t.after(() => p.cleanup());
+  const dirs = [join(p.dir, 'db/migrations')];
+  const lint = createLintContexts(loadSchemaFromDisk({}));
+  const diagnosticsOf = async (name: string) => {
+    const path = join(p.dir, 'db/migrations', name);
+    const text = readFileSync(path, 'utf8');
+    const info = classifyMigrationDocument(path, text, dirs);
+    assert.ok(info, `${name} is a migration`);
+    const inputs = await lint.inputsFor(path, info);
+    assert.ok(inputs);
+    const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    return computeLintDiagnostics(buildDocumentModel(text, 1, info), document, path, inputs);
+  };
+  const down = (await diagnosticsOf('0002_tags.down.sql')).filter((d) => d.code === 'down-does-not-reverse');
+  assert.deepEqual(down.map((d) => d.message), ['The Down file does not drop column orders.tag_id, which the Up creates — after a rollback it is still there, and migrating again fails on it.']);
+  assert.ok(down[0]?.relatedInformation?.[0]?.location.uri.endsWith('0002_tags.up.sql'), 'related information points at the Up file');
+  assert.equal(down[0]?.relatedInformation?.[0]?.location.range.start.line, 1);
+  assert.deepEqual((await diagnosticsOf('0003_notes.up.sql')).filter((d) => d.code === 'up-without-down').map((d) => d.range.start.line), [0], 'no 0003 Down file: the Up file says so');
+  assert.deepEqual((await diagnosticsOf('0002_tags.up.sql')).filter((d) => d.code === 'up-without-down'), [], 'its Down file exists');
 });
