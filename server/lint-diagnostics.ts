@@ -1,5 +1,6 @@
 // Schema lint findings of a migration as LSP diagnostics: the rule's name as the code with a
-// link to its documentation (codeDescription), the exact range of the offending clause, related
+// link to its section of the docs shipped with the extension (codeDescription, rule-docs.ts),
+// the exact range of the offending clause, related
 // information (where the table was created). Fixes do not travel with the diagnostics: a long
 // migration has a thousand findings, and code actions (code-actions.ts) resolve the fixes of
 // the few under the cursor from the same lint run.
@@ -18,9 +19,7 @@ import type { LintFacts } from '../protocol/index';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { DocumentModel } from './document-model';
 import { lintDocument } from './lint-runs';
-
-/** The documentation of every rule: one section per rule in docs/lint.md. */
-export const RULE_DOCS = 'https://example.invalid/postgres-lifecycle/docs/lint.md';
+import { ruleDocHref } from './rule-docs';
 
 export interface LintInputs {
   settings: LintSettings;
@@ -72,10 +71,11 @@ export function toDiagnostic(f: LintFinding, document: TextDocument): Diagnostic
       range: { start: document.positionAt(f.start), end: document.positionAt(f.end) },
       severity: SEVERITY[f.severity],
       code: f.rule,
-      codeDescription: { href: `${RULE_DOCS}#${f.rule}` },
       source: DIAGNOSTIC_SOURCE,
       message: f.message,
     };
+    const href = ruleDocHref(f.rule);
+    if (href) d.codeDescription = { href };
     const related = f.related.filter((r) => r.location.path);
     if (related.length) {
       d.relatedInformation = related.map((r) => ({

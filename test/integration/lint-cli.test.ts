@@ -76,6 +76,10 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
   const sarif = await runPglc(['db', 'lint', '--format', 'sarif'], { cwd: p.dir });
   const run = JSON.parse(sarif.stdout).runs[0];
   assert.equal(run.tool.driver.name, 'pglc');
+  // rules link to their heading of docs/lint.md in the repository package.json names
+  const { readFileSync } = await import('node:fs');
+  const repo = String(JSON.parse(readFileSync(new URL('../../package.json', `file://${__dirname}/`), 'utf8')).repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
+  assert.equal(run.tool.driver.rules.find((r: { id: string }) => r.id === 'require-concurrent-index').helpUri, `${repo}/blob/HEAD/docs/lint.md#require-concurrent-index`);
   assert.deepEqual(run.results.map((x: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine]), [
     ['require-concurrent-index', 'warning', 2],
     ['require-lock-timeout', 'warning', 2],

@@ -17,7 +17,10 @@ import { loadSqlParser } from '../../core/sql/parse';
 import { buildDocumentModel } from '../../server/document-model';
 import { createLintContexts, loadSchemaFromDisk } from '../../server/lint-context';
 import { computeCodeActions } from '../../server/code-actions';
-import { computeLintDiagnostics, RULE_DOCS } from '../../server/lint-diagnostics';
+import { computeLintDiagnostics } from '../../server/lint-diagnostics';
+import { ruleDocHref } from '../../server/rule-docs';
+import { ALL_RULES } from '../../core/lint/rules/index';
+import { fileURLToPath } from 'node:url';
 import { computeSchemaDefinition, computeSchemaHover } from '../../server/schema-navigation';
 import { classifyMigrationDocument } from '../../server/migration-document';
 
@@ -54,16 +57,16 @@ test('a migration being edited: lint diagnostics on the schema of the earlier mi
     diagnostics.map((d) => [d.code, d.severity, document.getText(d.range), d.codeDescription?.href]),
     [
       // payments is created two lines above: no CREATE INDEX warning for it
-      ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', `${RULE_DOCS}#require-concurrent-index`],
+      ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', ruleDocHref('require-concurrent-index')],
       // a document rule (once per section), in the editor too
-      ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-lock-timeout`],
-      ['require-statement-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-statement-timeout`],
-      ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
-      ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', ruleDocHref('require-lock-timeout')],
+      ['require-statement-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', ruleDocHref('require-statement-timeout')],
+      ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', ruleDocHref('add-required-column')],
+      ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', ruleDocHref('rename-column')],
       // the typed rename is not undone by the Down (a document rule, on the unsaved text)
-      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
-      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
-      ['require-lock-timeout', DiagnosticSeverity.Warning, 'alter table orders drop column paid', `${RULE_DOCS}#require-lock-timeout`],
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', ruleDocHref('down-does-not-reverse')],
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', ruleDocHref('down-does-not-reverse')],
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'alter table orders drop column paid', ruleDocHref('require-lock-timeout')],
     ],
   );
   const related = diagnostics[0]?.relatedInformation?.[0];
@@ -210,4 +213,18 @@ test('a split layout in the editor: the Down file is judged against its Up file,
   assert.equal(down[0]?.relatedInformation?.[0]?.location.range.start.line, 1);
   assert.deepEqual((await diagnosticsOf('0003_notes.up.sql')).filter((d) => d.code === 'up-without-down').map((d) => d.range.start.line), [0], 'no 0003 Down file: the Up file says so');
   assert.deepEqual((await diagnosticsOf('0002_tags.up.sql')).filter((d) => d.code === 'up-without-down'), [], 'its Down file exists');
+});
+
+test('every rule\'s diagnostic links to its heading in the docs shipped with the extension', () => {
+  const seen = new Set<string>();
+  for (const rule of ALL_RULES) {
+    const href = ruleDocHref(rule.name);
+    assert.ok(href, `${rule.name} has a documentation link`);
+    const [file, line] = href.split('#L');
+    const lines = readFileSync(fileURLToPath(file ?? ''), 'utf8').split('\n');
+    assert.equal(lines[Number(line) - 1], `### ${rule.name}`, `${rule.name}: the link opens docs/lint.md at its heading`);
+    assert.ok(!seen.has(href), 'one heading per rule');
+    seen.add(href);
+  }
+  assert.equal(ruleDocHref('no-such-rule'), undefined, 'no link rather than a wrong one');
 });
