@@ -48,6 +48,9 @@ export function lintText(r: DbLintResult): string {
   const total = c.error + c.warning + c.info;
   const summary = total === 0 ? `No problems in ${plural(r.files.length, 'file')}` : `${plural(total, 'problem')} (${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${c.info} info) in ${plural(r.files.length, 'file')}`;
   lines.push(`${summary} · rules assumed ${version}${r.failed ? ` · failing: findings at or above ${r.failOn}` : ''}`);
+  const fn = r.functions;
+  if (fn?.status === 'checked') lines.push(dim(`plpgsql_check: ${plural(fn.checked, 'function')} checked, ${plural(fn.problems, 'problem')}`));
+  for (const n of fn?.notes ?? []) lines.push(dim(n));
   return lines.join('\n');
 }
 

@@ -55,6 +55,15 @@ const unusedDirective: ExternalRule = {
   scope: 'external',
 };
 
+/** plpgsql_check's findings on function bodies (core/lint/plpgsql-check.ts, `pglc db lint --functions`). */
+const plpgsqlCheck: ExternalRule = {
+  name: 'plpgsql-check',
+  summary: 'plpgsql_check found a problem in a PL/pgSQL function body (a missing column, a wrong type, unreachable code…).',
+  category: 'functions',
+  defaultLevel: 'error',
+  scope: 'external',
+};
+
 export const STATEMENT_RULES: readonly StatementRule[] = [
   addColumnVolatileDefault,
   addRequiredColumn,
@@ -85,7 +94,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
 
 export const DOCUMENT_RULES: readonly DocumentRule[] = [appliedMigrationModified, dataChangeWithDdl, downDoesNotReverse, nonIdempotentDdl, requireLockTimeout, requireStatementTimeout, upWithoutDown];
 
-export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective];
+export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective, plpgsqlCheck];
 
 export const RULE_NAMES: readonly string[] = ALL_RULES.map((r) => r.name);
 
