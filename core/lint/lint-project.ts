@@ -95,11 +95,18 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   let state: SchemaState = createSchemaState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
+  // every file read up front, a batch at a time (one after the other leaves the process idle between reads)
+  const texts = new Map<string, string>();
+  const paths = migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]);
+  for (let i = 0; i < paths.length; i += 64) {
+    const batch = paths.slice(i, i + 64);
+    (await Promise.all(batch.map((p) => readFile(p, 'utf8')))).forEach((t, k) => texts.set(batch[k] as string, t));
+  }
   for (const m of migrations) {
     ctx.signal?.throwIfAborted();
-    const text = await readFile(m.path, 'utf8');
+    const text = texts.get(m.path) ?? (await readFile(m.path, 'utf8'));
     const migration = { version: m.version, label: migrationLabel(m) };
-    const downText = m.downPath ? await readFile(m.downPath, 'utf8') : undefined;
+    const downText = m.downPath ? (texts.get(m.downPath) ?? (await readFile(m.downPath, 'utf8'))) : undefined;
     const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
     const info = documentInfo(m);
     const record = options.environment?.applied.get(m.version);
