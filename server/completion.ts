@@ -16,7 +16,7 @@ import { displayName, objectKey, type SchemaState, type TableState } from '../co
 import { isCodeToken, scanSql, type SqlToken } from '../core/sql/lexer';
 import type { DocumentModel, ModelStatement } from './document-model';
 import type { LintInputs } from './lint-diagnostics';
-import { lintDocument } from './lint-runs';
+import { schemaAfterUp } from './lint-runs';
 
 /** Keywords after which a table name comes. */
 const TABLE_AFTER = new Set(['from', 'join', 'update', 'into', 'table', 'references', 'truncate', 'only']);
@@ -95,7 +95,7 @@ function lookupTable(state: SchemaState, schema: string | undefined, name: strin
 
 /** The schema completion reads: every table the earlier migrations and this file create (a Down section sees the Up's). */
 function schemaFor(model: DocumentModel, path: string, inputs: LintInputs): SchemaState {
-  return lintDocument(model, path, inputs).afterUp;
+  return schemaAfterUp(model, path, inputs);
 }
 
 function tableItem(t: TableState, inputs: LintInputs, qualified: boolean): CompletionItem {

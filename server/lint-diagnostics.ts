@@ -18,7 +18,7 @@ import type { LintSettings } from '../core/lint/settings';
 import type { LintFacts } from '../protocol/index';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { DocumentModel } from './document-model';
-import { lintDocument } from './lint-runs';
+import { lintFindings } from './lint-runs';
 import { ruleDocHref } from './rule-docs';
 
 export interface LintInputs {
@@ -49,7 +49,7 @@ export function computeLintDiagnostics(model: DocumentModel, document: TextDocum
 /** The findings of a migration's model (none for a plain SQL file). */
 export function lintModel(model: DocumentModel, path: string, inputs: LintInputs): LintFinding[] {
   if (!model.migration) return [];
-  return lintDocument(model, path, inputs).findings;
+  return lintFindings(model, path, inputs);
 }
 
 const uris = new Map<string, string>();

@@ -13,7 +13,7 @@ import { objectKey, type SchemaState, type TableState } from '../core/lint/schem
 import { isCodeToken, scanSql, type SqlToken } from '../core/sql/lexer';
 import { statementAt, type DocumentModel } from './document-model';
 import type { LintInputs } from './lint-diagnostics';
-import { lintDocument } from './lint-runs';
+import { schemaAfterUp } from './lint-runs';
 
 interface NameAt {
   schema?: string;
@@ -52,7 +52,7 @@ function nameAt(model: DocumentModel, offset: number): NameAt | undefined {
 
 /** The schema after this file's Up section, which holds the tables it creates too. */
 function schemaOf(model: DocumentModel, path: string, inputs: LintInputs): SchemaState {
-  return lintDocument(model, path, inputs).afterUp;
+  return schemaAfterUp(model, path, inputs);
 }
 
 function tableAt(model: DocumentModel, path: string, inputs: LintInputs, offset: number): { at: NameAt; table: TableState } | undefined {
