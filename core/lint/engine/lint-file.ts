@@ -14,7 +14,7 @@ import type { SchemaState, SourceLocation } from '../schema-state/model';
 import { forkState } from '../schema-state/model';
 import type { LintSettings } from '../settings';
 import { liveAnswers } from './answers';
-import type { MutationLog } from './mutation-log';
+import type { MutationLog, ReadSet } from './mutation-log';
 import { findDirectives, isSilenced, unusedDirectives } from './directives';
 import { Replay, type ReplaySnapshot } from './replay';
 import { recordingContext, stillValid, type Answers } from './rule-memo';
@@ -176,6 +176,8 @@ export interface StatementRecord {
   after?: ReplaySnapshot;
   /** Its text's analysis, when it parsed (a later run of the same text takes it from here). */
   analysis?: StatementAnalysis;
+  /** What its replay read of the schema (with a MutationLog): relint.ts replays it again only if one of these changed. */
+  reads?: ReadSet;
   /** Lengths of the run's log, created and pointers lists after the statement. */
   log: number;
   created: number;
@@ -270,15 +272,20 @@ export function replayRange(run: LintRun, from: number, to: number, resume?: Rep
 }
 
 function record(run: LintRun, i: number, ds: DocumentStatement, raw: readonly RawFinding[], parseError: boolean, analysis?: StatementAnalysis): void {
-  const { replay } = run;
-  const r: StatementRecord = { ds, raw, parseError, log: run.log?.length ?? 0, created: replay.created.length, pointers: replay.pointers.length };
-  if (run.log) r.after = replay.snapshot();
+  const { replay, log } = run;
+  const r: StatementRecord = { ds, raw, parseError, log: log?.length ?? 0, created: replay.created.length, pointers: replay.pointers.length };
+  if (log) {
+    r.after = replay.snapshot();
+    if (log.reads) r.reads = log.reads;
+    log.reads = undefined;
+  }
   if (analysis) r.analysis = analysis;
   run.records[i] = r;
 }
 
 function replayStatement(run: LintRun, section: LintSection, i: number): void {
   const { doc, replay, answers, options } = run;
+  if (run.log) run.log.reads = { maps: [], keys: [] };
   const ref = doc.statements[i] as LintStatementRef;
   // the same text as a statement of the previous run: its string (whose hash V8 has computed) and analysis
   const same = run.same && i >= run.same.from ? run.same.old[i + run.same.shift] : undefined;

@@ -5,14 +5,23 @@
 // recorded changes of the rest of the file instead of analysing it again (engine/relint.ts).
 // Invariants: only LoggedMaps write to the log, and undo/redo write through Map.prototype
 // directly, so rewinding is never itself logged; entries are plain references to immutable state
-// entries (schema-state/model.ts), so an old entry's value is still that value when it is redone.
+// entries (schema-state/model.ts), so an old entry's value is still that value when it is redone;
+// while `reads` is set every read of a LoggedMap is listed there (a key, or the whole map).
 
 import { OBJECT_MAPS, type SchemaState } from '../schema-state/model';
 
 const mapSet = Map.prototype.set;
 const mapDelete = Map.prototype.delete;
 
+/** The keys a statement's replay read (`null`: the whole map, by iteration or size). */
+export interface ReadSet {
+  maps: Map<string, unknown>[];
+  keys: (string | null)[];
+}
+
 export class MutationLog {
+  /** While set, LoggedMaps record every read here (relint.ts: which statements a changed key affects). */
+  reads: ReadSet | undefined;
   maps: Map<string, unknown>[] = [];
   keys: string[] = [];
   /** The value before (undefined: the key was absent). */
@@ -85,6 +94,54 @@ export class LoggedMap<V> extends Map<string, V> {
     // the constructor's own inserts run before `log` is assigned: they are the starting point
     this.log?.record(this as Map<string, unknown>, key, super.get(key), value);
     return super.set(key, value);
+  }
+
+  private read(key: string | null): void {
+    const r = this.log?.reads;
+    if (r) {
+      r.maps.push(this as Map<string, unknown>);
+      r.keys.push(key);
+    }
+  }
+
+  override get(key: string): V | undefined {
+    this.read(key);
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.read(key);
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.read(null);
+    return super.size;
+  }
+
+  override entries(): MapIterator<[string, V]> {
+    this.read(null);
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.read(null);
+    return super.keys();
+  }
+
+  override values(): MapIterator<V> {
+    this.read(null);
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, V]> {
+    this.read(null);
+    return super[Symbol.iterator]();
+  }
+
+  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    this.read(null);
+    super.forEach(fn, thisArg);
   }
 
   override delete(key: string): boolean {

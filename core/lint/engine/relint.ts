@@ -1,24 +1,28 @@
 // Lints the next version of a document from the run of the previous one (the language server,
 // after a keystroke). The statements before the edit are the same text on the same schema, so
 // their findings stand; the replay is rewound to the first changed statement (the run's
-// MutationLog) and replays the changed ones; and when they change the schema exactly as the old
-// ones did — the same effects, the same locations moved by the edit — the rest of the file would
+// MutationLog) and replays the changed ones. When they change the schema exactly as the old ones
+// did — the same effects, the same locations moved by the edit — the rest of the file would
 // replay to the same schema and the same findings, only moved: its recorded changes are applied
-// again and its locations moved in place, instead of analysing it again. Otherwise the replay
-// simply goes on to the end. Why: a 5,000-line migration must have its diagnostics well within
-// 50 ms of a keystroke, and most keystrokes (in an INSERT, a comment, a function body, a value)
-// change no schema.
+// again and its locations moved in place. When they change it (a renamed index, a new column),
+// the keys where the schema now differs are known, and each later statement is replayed only if
+// its recorded reads touch one of them — the others are kept the same way — until the schemas
+// agree again. Why: a 5,000-line migration must have its diagnostics well within 50 ms of a
+// keystroke.
 // Invariants: the result equals lintFile(doc, options) exactly (test/unit/lint-relint.test.ts
 // checks it on random edits); the previous run is consumed — its state, records and locations
 // are reused and changed — and only its findings, which are copies, stay valid; a run is reused
-// only with the very same options (identity) and a document cut into the same sections.
+// only with the very same options (identity) and a document cut into the same sections; a
+// statement is kept only with the same session before it (transaction, settings) and no read of
+// a key (or, for an iteration, a map) that differs.
 
 import type { LintDocument, LintStatementRef } from '../document';
-import type { SourceLocation } from '../schema-state/model';
+import { forkState, type SourceLocation } from '../schema-state/model';
 import { textChange } from '../../sql/text-change';
 import { lineColumnAt } from '../../sql/text-position';
 import { downStart, finishRun, replayRange, startRun, type LintFileOptions, type LintFileResult, type LintRun, type Place, type RawFinding, type StatementRecord } from './lint-file';
-import { MutationLog } from './mutation-log';
+import type { ReplaySnapshot } from './replay';
+import { MutationLog, type ReadSet } from './mutation-log';
 import { sameAnswer } from './rule-memo';
 import { analyzeStatement } from './statement-analysis';
 
@@ -183,11 +187,12 @@ export function relintFile(prev: LintRun | undefined, doc: LintDocument, options
   const start = { log: mark?.log ?? 0, created: mark?.created ?? 0, pointers: mark?.pointers ?? 0 };
   const oldWindowEnd = removed > 0 ? (old[e + removed - 1] as StatementRecord) : start;
   const reusable = sameEffects(old, doc, w);
-  // what the rest of the file did, to keep when the changed statements turn out to do the same
-  const suffixLog = reusable ? log.slice(oldWindowEnd.log) : undefined;
-  const oldWindowCreated = reusable ? replay.created.slice(start.created, oldWindowEnd.created) : [];
-  const suffixCreated = reusable ? replay.created.slice(oldWindowEnd.created) : [];
-  const suffixPointers = reusable ? replay.pointers.slice(oldWindowEnd.pointers) : [];
+  // what the window and the rest of the file did, to keep what turns out the same
+  const windowLog = log.slice(start.log, oldWindowEnd.log);
+  const suffixLog = log.slice(oldWindowEnd.log);
+  const oldWindowCreated = replay.created.slice(start.created, oldWindowEnd.created);
+  const suffixCreated = replay.created.slice(oldWindowEnd.created);
+  const suffixPointers = replay.pointers.slice(oldWindowEnd.pointers);
 
   replay.setDocument(doc);
   run.doc = doc;
@@ -212,7 +217,7 @@ export function relintFile(prev: LintRun | undefined, doc: LintDocument, options
   if (added > 0) replayRange(run, e, e + added, mark?.after ?? run.initial);
   const windowEnd = added > 0 ? (run.records[e + added - 1] as StatementRecord) : start;
 
-  if (reusable && suffixLog && sameLocations(oldWindowCreated, replay.created.slice(start.created), w)) {
+  if (reusable && sameLocations(oldWindowCreated, replay.created.slice(start.created), w)) {
     shiftAll([oldWindowCreated, suffixCreated, suffixPointers], w, doc.text, replay.lines());
     log.redo(suffixLog);
     for (const loc of suffixCreated) replay.created.push(loc);
@@ -226,10 +231,192 @@ export function relintFile(prev: LintRun | undefined, doc: LintDocument, options
 
   // the statements after the window are the old ones' text: no need to look their analyses up again
   run.same = { from: e + added, shift: removed - added, old };
-  replayRange(run, e + added, n, (e + added > 0 ? run.records[e + added - 1]?.after : undefined) ?? run.initial);
+  const replayed = replayRest(run, { old, w, windowLog, windowStart: start.log, suffixLog, suffixFrom: oldWindowEnd, suffixCreated, suffixPointers });
   delete run.same;
+  // old locations the kept statements brought along, moved into the new text (all of them: kept values may refer to any)
+  shiftAll([oldWindowCreated, suffixCreated, suffixPointers], w, doc.text, replay.lines());
   run.final = replay.snapshot();
-  return { result: finishRun(run), run, mode: 'resumed', replayed: n - e };
+  return { result: finishRun(run), run, mode: 'resumed', replayed: added + replayed };
+}
+
+/** Map → key → the value the old run had there: keys where the new replay's schema differs from the old one's. */
+type Dirty = Map<Map<string, unknown>, Map<string, unknown>>;
+
+interface Rest {
+  old: readonly StatementRecord[];
+  w: Window;
+  /** The old window's log entries (from its start), and the old log from the window's end on. */
+  windowLog: MutationLog;
+  windowStart: number;
+  suffixLog: MutationLog;
+  /** Marks where the old window ended (the suffix log and lists start there). */
+  suffixFrom: { log: number; created: number; pointers: number };
+  suffixCreated: readonly SourceLocation[];
+  suffixPointers: readonly SourceLocation[];
+}
+
+/** Equality of schema values as plain data, an old location compared by where it is in the new text. */
+function sameShifted(a: unknown, b: unknown, w: Window): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameShifted(a[i], b[i], w)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  if (typeof x.tx === 'number' && typeof x.start === 'number' && typeof x.path === 'string') {
+    const o = x as unknown as SourceLocation;
+    const n = y as unknown as SourceLocation;
+    return n.start === moved(w, o.start) && n.end === moved(w, o.end) && n.tx === o.tx && n.path === o.path && n.section === o.section && n.migration === o.migration && n.label === o.label;
+  }
+  let defined = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!sameShifted(x[k], y[k], w)) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) defined--;
+  return defined === 0;
+}
+
+/** The session as a value (transaction ids, settings, search_path, section kind), to compare two replays. */
+function sameSession(a: ReplaySnapshot | undefined, b: ReplaySnapshot | undefined): boolean {
+  if (!a || !b) return a === b;
+  const sameMap = (x: ReadonlyMap<string, unknown>, y: ReadonlyMap<string, unknown>) => x === y || (x.size === y.size && [...x].every(([k, v]) => y.get(k) === v));
+  return (
+    a.tx.kind === b.tx.kind && a.tx.id === b.tx.id && a.blockDepth === b.blockDepth && a.nextTx === b.nextTx && a.sectionKind === b.sectionKind && a.base === b.base &&
+    a.section?.kind === b.section?.kind && a.section?.declared === b.section?.declared && a.section?.mode === b.section?.mode && sameMap(a.settings, b.settings) && sameMap(a.localUndo, b.localUndo) &&
+    a.searchPath.length === b.searchPath.length && a.searchPath.every((x, i) => x === b.searchPath[i])
+  );
+}
+
+/** Whether a statement's recorded reads touch a key (or a map) that is dirty. */
+function readsDirty(reads: ReadSet | undefined, dirty: Dirty): boolean {
+  if (!reads) return true;
+  for (let i = 0; i < reads.maps.length; i++) {
+    const changed = dirty.get(reads.maps[i] as Map<string, unknown>);
+    if (!changed || changed.size === 0) continue;
+    const key = reads.keys[i] as string | null;
+    if (key === null || changed.has(key)) return true;
+  }
+  return false;
+}
+
+/** The last value each key got in entries [from, to) of a log. */
+function lastValues(log: MutationLog, from: number, to: number): Map<Map<string, unknown>, Map<string, unknown>> {
+  const out = new Map<Map<string, unknown>, Map<string, unknown>>();
+  for (let i = from; i < to; i++) {
+    const m = log.maps[i] as Map<string, unknown>;
+    let keys = out.get(m);
+    if (!keys) out.set(m, (keys = new Map()));
+    keys.set(log.keys[i] as string, log.after[i]);
+  }
+  return out;
+}
+
+/** The first value each key had in entries [from, to) of a log (before they changed it). */
+function firstValues(log: MutationLog, from: number, to: number): Map<Map<string, unknown>, Map<string, unknown>> {
+  const out = new Map<Map<string, unknown>, Map<string, unknown>>();
+  for (let i = from; i < to; i++) {
+    const m = log.maps[i] as Map<string, unknown>;
+    let keys = out.get(m);
+    if (!keys) out.set(m, (keys = new Map()));
+    if (!keys.has(log.keys[i] as string)) keys.set(log.keys[i] as string, log.before[i]);
+  }
+  return out;
+}
+
+/**
+ * After a window whose statements changed the schema: the rest of the file, statement by
+ * statement — a statement that read none of the keys where the schema now differs from the old
+ * replay's is kept (its recorded changes redone, its findings moved), the others are replayed;
+ * what each does to those keys is compared with what the old one did, so the set shrinks as soon
+ * as the replays agree again (a table dropped in both, a column added in both). Returns how many
+ * statements were replayed.
+ */
+function replayRest(run: LintRun, r: Rest): number {
+  const { doc, replay } = run;
+  const log = run.log as MutationLog;
+  const { old, w } = r;
+  const n = doc.statements.length;
+  const first = w.e + w.added;
+  // where the schemas differ after the windows: keys either window changed, compared
+  const dirty: Dirty = new Map();
+  const oldAfter = lastValues(r.windowLog, 0, r.windowLog.length);
+  const newBefore = firstValues(log, r.windowStart, log.length);
+  const candidates = new Map<Map<string, unknown>, Set<string>>();
+  for (const src of [oldAfter, newBefore]) for (const [m, keys] of src) for (const k of keys.keys()) (candidates.get(m) ?? candidates.set(m, new Set()).get(m))?.add(k);
+  for (const [m, keys] of candidates) {
+    for (const k of keys) {
+      const was = oldAfter.get(m)?.has(k) ? oldAfter.get(m)?.get(k) : newBefore.get(m)?.get(k);
+      if (!sameShifted(was, Map.prototype.get.call(m, k), w)) (dirty.get(m) ?? dirty.set(m, new Map()).get(m))?.set(k, was);
+    }
+  }
+  const oldBefore = (j: number): ReplaySnapshot | undefined => (j > 0 ? old[j - 1]?.after : run.initial);
+  let sameSessionNow = sameSession(first > 0 ? run.records[first - 1]?.after : run.initial, oldBefore(first - w.added + w.removed));
+  // the old records' marks, read before kept records are moved to the new run
+  const marks = old.map((x) => ({ log: x.log, created: x.created, pointers: x.pointers }));
+  const markBefore = (j: number) => (j > 0 ? (marks[j - 1] as (typeof marks)[number]) : { log: 0, created: 0, pointers: 0 });
+  let replayed = 0;
+  for (let i = first; i < n; i++) {
+    const j = i - w.added + w.removed;
+    const o = old[j] as StatementRecord;
+    const m0 = markBefore(j);
+    const m1 = marks[j] as (typeof marks)[number];
+    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = forkState(replay.state);
+    const oldFrom = m0.log - r.suffixFrom.log;
+    const oldTo = m1.log - r.suffixFrom.log;
+    const keep = sameSessionNow && oldFrom >= 0 && !readsDirty(o.reads, dirty);
+    if (keep) {
+      // its changes, as recorded: the keys it wrote now hold what the old replay had there
+      for (let k = oldFrom; k < oldTo; k++) {
+        const m = r.suffixLog.maps[k] as Map<string, unknown>;
+        const key = r.suffixLog.keys[k] as string;
+        const after = r.suffixLog.after[k];
+        log.record(m, key, Map.prototype.get.call(m, key), after);
+        if (after === undefined) Map.prototype.delete.call(m, key);
+        else Map.prototype.set.call(m, key, after);
+        dirty.get(m)?.delete(key);
+      }
+      for (let k = m0.created - r.suffixFrom.created; k < m1.created - r.suffixFrom.created; k++) replay.created.push(r.suffixCreated[k] as SourceLocation);
+      for (let k = m0.pointers - r.suffixFrom.pointers; k < m1.pointers - r.suffixFrom.pointers; k++) replay.pointers.push(r.suffixPointers[k] as SourceLocation);
+      const ref = doc.statements[i] as LintStatementRef;
+      if (o.raw.length) {
+        const section = doc.sections[ref.section];
+        const place: Place = section ? { doc, statement: ref, section } : { doc, statement: ref };
+        for (const x of o.raw) (x as RawFinding).place = place;
+      }
+      o.ds.ref = ref;
+      o.ds.index = i;
+      o.log = log.length;
+      o.created = replay.created.length;
+      o.pointers = replay.pointers.length;
+      if (o.after) replay.restore(o.after);
+      run.records[i] = o;
+      continue;
+    }
+    // replayed: what it and the old statement wrote decides which keys still differ
+    const mark = log.length;
+    replayRange(run, i, i + 1, (i > 0 ? run.records[i - 1]?.after : undefined) ?? run.initial);
+    replayed++;
+    const wroteOld = oldFrom >= 0 ? lastValues(r.suffixLog, oldFrom, oldTo) : new Map<Map<string, unknown>, Map<string, unknown>>();
+    const wroteNew = firstValues(log, mark, log.length);
+    const keys = new Map<Map<string, unknown>, Set<string>>();
+    for (const src of [wroteOld, wroteNew]) for (const [m, ks] of src) for (const k of ks.keys()) (keys.get(m) ?? keys.set(m, new Set()).get(m))?.add(k);
+    for (const [m, ks] of keys) {
+      for (const k of ks) {
+        const was = wroteOld.get(m)?.has(k) ? wroteOld.get(m)?.get(k) : dirty.get(m)?.has(k) ? dirty.get(m)?.get(k) : wroteNew.get(m)?.get(k);
+        if (sameShifted(was, Map.prototype.get.call(m, k), w)) dirty.get(m)?.delete(k);
+        else (dirty.get(m) ?? dirty.set(m, new Map()).get(m))?.set(k, was);
+      }
+    }
+    sameSessionNow = oldFrom >= 0 && sameSession(run.records[i]?.after, o.after);
+  }
+  if (run.afterUp === undefined && run.downAt !== undefined && n >= run.downAt) run.afterUp = forkState(replay.state);
+  return replayed;
 }
 
 /**
