@@ -305,28 +305,39 @@ function readsDirty(reads: ReadSet | undefined, dirty: Dirty): boolean {
   return false;
 }
 
-/** The last value each key got in entries [from, to) of a log. */
-function lastValues(log: MutationLog, from: number, to: number): Map<Map<string, unknown>, Map<string, unknown>> {
+/**
+ * For each key written in entries [from, to) of a log: the value it had before the first of
+ * them (`before`), or the value the last of them left (`after`).
+ */
+function writtenValues(log: MutationLog, from: number, to: number, which: 'before' | 'after'): Map<Map<string, unknown>, Map<string, unknown>> {
   const out = new Map<Map<string, unknown>, Map<string, unknown>>();
   for (let i = from; i < to; i++) {
     const m = log.maps[i] as Map<string, unknown>;
     let keys = out.get(m);
     if (!keys) out.set(m, (keys = new Map()));
-    keys.set(log.keys[i] as string, log.after[i]);
+    const key = log.keys[i] as string;
+    if (which === 'after') keys.set(key, log.after[i]);
+    else if (!keys.has(key)) keys.set(key, log.before[i]);
   }
   return out;
 }
 
-/** The first value each key had in entries [from, to) of a log (before they changed it). */
-function firstValues(log: MutationLog, from: number, to: number): Map<Map<string, unknown>, Map<string, unknown>> {
-  const out = new Map<Map<string, unknown>, Map<string, unknown>>();
-  for (let i = from; i < to; i++) {
-    const m = log.maps[i] as Map<string, unknown>;
-    let keys = out.get(m);
-    if (!keys) out.set(m, (keys = new Map()));
-    if (!keys.has(log.keys[i] as string)) keys.set(log.keys[i] as string, log.before[i]);
+/**
+ * After the old and the new replay of the same statements: for every key either wrote, the old
+ * replay's value there (what it wrote last; else, for a key only the new one wrote, what it held
+ * before — a dirty key's recorded old value, or the value both had) against the value now.
+ * Updates `dirty` in place: a key whose values agree is clean again.
+ */
+function compareWrites(dirty: Dirty, wroteOld: Map<Map<string, unknown>, Map<string, unknown>>, wroteNew: Map<Map<string, unknown>, Map<string, unknown>>, w: Window): void {
+  const keys = new Map<Map<string, unknown>, Set<string>>();
+  for (const src of [wroteOld, wroteNew]) for (const [m, ks] of src) for (const k of ks.keys()) (keys.get(m) ?? keys.set(m, new Set()).get(m))?.add(k);
+  for (const [m, ks] of keys) {
+    for (const k of ks) {
+      const was = wroteOld.get(m)?.has(k) ? wroteOld.get(m)?.get(k) : dirty.get(m)?.has(k) ? dirty.get(m)?.get(k) : wroteNew.get(m)?.get(k);
+      if (sameShifted(was, Map.prototype.get.call(m, k), w)) dirty.get(m)?.delete(k);
+      else (dirty.get(m) ?? dirty.set(m, new Map()).get(m))?.set(k, was);
+    }
   }
-  return out;
 }
 
 /**
@@ -345,16 +356,9 @@ function replayRest(run: LintRun, r: Rest): number {
   const first = w.e + w.added;
   // where the schemas differ after the windows: keys either window changed, compared
   const dirty: Dirty = new Map();
-  const oldAfter = lastValues(r.windowLog, 0, r.windowLog.length);
-  const newBefore = firstValues(log, r.windowStart, log.length);
-  const candidates = new Map<Map<string, unknown>, Set<string>>();
-  for (const src of [oldAfter, newBefore]) for (const [m, keys] of src) for (const k of keys.keys()) (candidates.get(m) ?? candidates.set(m, new Set()).get(m))?.add(k);
-  for (const [m, keys] of candidates) {
-    for (const k of keys) {
-      const was = oldAfter.get(m)?.has(k) ? oldAfter.get(m)?.get(k) : newBefore.get(m)?.get(k);
-      if (!sameShifted(was, Map.prototype.get.call(m, k), w)) (dirty.get(m) ?? dirty.set(m, new Map()).get(m))?.set(k, was);
-    }
-  }
+  const oldAfter = writtenValues(r.windowLog, 0, r.windowLog.length, 'after');
+  const newBefore = writtenValues(log, r.windowStart, log.length, 'before');
+  compareWrites(dirty, oldAfter, newBefore, w);
   const oldBefore = (j: number): ReplaySnapshot | undefined => (j > 0 ? old[j - 1]?.after : run.initial);
   let sameSessionNow = sameSession(first > 0 ? run.records[first - 1]?.after : run.initial, oldBefore(first - w.added + w.removed));
   // the old records' marks, read before kept records are moved to the new run
@@ -402,17 +406,9 @@ function replayRest(run: LintRun, r: Rest): number {
     const mark = log.length;
     replayRange(run, i, i + 1, (i > 0 ? run.records[i - 1]?.after : undefined) ?? run.initial);
     replayed++;
-    const wroteOld = oldFrom >= 0 ? lastValues(r.suffixLog, oldFrom, oldTo) : new Map<Map<string, unknown>, Map<string, unknown>>();
-    const wroteNew = firstValues(log, mark, log.length);
-    const keys = new Map<Map<string, unknown>, Set<string>>();
-    for (const src of [wroteOld, wroteNew]) for (const [m, ks] of src) for (const k of ks.keys()) (keys.get(m) ?? keys.set(m, new Set()).get(m))?.add(k);
-    for (const [m, ks] of keys) {
-      for (const k of ks) {
-        const was = wroteOld.get(m)?.has(k) ? wroteOld.get(m)?.get(k) : dirty.get(m)?.has(k) ? dirty.get(m)?.get(k) : wroteNew.get(m)?.get(k);
-        if (sameShifted(was, Map.prototype.get.call(m, k), w)) dirty.get(m)?.delete(k);
-        else (dirty.get(m) ?? dirty.set(m, new Map()).get(m))?.set(k, was);
-      }
-    }
+    const wroteOld = oldFrom >= 0 ? writtenValues(r.suffixLog, oldFrom, oldTo, 'after') : new Map<Map<string, unknown>, Map<string, unknown>>();
+    const wroteNew = writtenValues(log, mark, log.length, 'before');
+    compareWrites(dirty, wroteOld, wroteNew, w);
     sameSessionNow = oldFrom >= 0 && sameSession(run.records[i]?.after, o.after);
   }
   if (run.afterUp === undefined && run.downAt !== undefined && n >= run.downAt) run.afterUp = forkState(replay.state);
