@@ -1,7 +1,7 @@
 // The extension's entry point: wiring only. It creates the output channel, the CLI runner, the
 // stores (environments, migration status), the status bars (environment, backups), the views,
-// the refresh triggers, the command table and the language client; behaviour lives in those
-// modules.
+// the refresh triggers, the command table and the language client (with the migration status
+// and the lint facts it is sent); behaviour lives in those modules.
 // Invariants: the client never imports core/ at run time (types only) — editor actions run the
 // `pglc … --json` CLI, so the editor and cron run the same code; activation does no I/O it waits
 // for (the first status read and the language server start in the background).
@@ -18,6 +18,7 @@ import { erDiagramState, registerErDiagramSerializer } from './er-diagram-panel'
 import { createEnvironmentStore } from './environment-store';
 import { noProjectError } from './failures';
 import { startLanguageClient, type RunningLanguageClient } from './language-client';
+import { syncLintFacts } from './lint-facts-sync';
 import { createMigrationStatusStore } from './migration-status';
 import { syncMigrationStatus } from './migration-status-sync';
 import { createPglcCli } from './pglc-cli';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): PglcExtensionApi {
 
   languageClient = startLanguageClient(context, output);
   context.subscriptions.push(syncMigrationStatus(status, languageClient, output));
+  context.subscriptions.push(syncLintFacts({ status, cli, client: languageClient, output }));
   const activationMs = performance.now() - started;
   output.info(`Activated in ${activationMs.toFixed(1)} ms (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, VS Code ${vscode.version})`);
 

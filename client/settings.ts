@@ -11,5 +11,6 @@ export function readSettings(resource?: vscode.Uri): PglcSettings {
     refreshOnSave: c.get<boolean>('refreshOnSave') ?? DEFAULT_SETTINGS.refreshOnSave,
     backupWarningHours: c.get<number>('backupWarningHours') ?? DEFAULT_SETTINGS.backupWarningHours,
     showDrift: c.get<boolean>('showDrift') ?? DEFAULT_SETTINGS.showDrift,
+    lintFacts: c.get<boolean>('lintFacts') ?? DEFAULT_SETTINGS.lintFacts,
   };
 }

@@ -71,4 +71,6 @@ export interface DbLintResult {
   failed: boolean;
   /** Environment whose facts were used (--env). */
   environment?: string;
+  /** plpgsql_check of the PL/pgSQL functions (--functions, or --env local): done, or why not. */
+  functions?: { status: 'checked' | 'unavailable' | 'failed'; checked: number; problems: number; notes: string[] };
 }

@@ -19,6 +19,11 @@ export interface PglcSettings {
   backupWarningHours: number;
   /** After each status read, compare the schema with the applied migrations and show drift in the Migrations view. */
   showDrift: boolean;
+  /**
+   * Read the active environment's table sizes and server version (`pglc db lint:facts`, one
+   * catalog query) so schema lint in the editor rates findings by impact.
+   */
+  lintFacts: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PglcSettings> = {
@@ -26,6 +31,7 @@ export const DEFAULT_SETTINGS: Readonly<PglcSettings> = {
   refreshOnSave: true,
   backupWarningHours: 26,
   showDrift: true,
+  lintFacts: true,
 };
 
 /** The keys as VS Code spells them (`pglc.cliPath`, …). */

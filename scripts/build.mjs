@@ -11,6 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+/** The repository's web address from package.json (`git+https://host/x.git` → `https://host/x`). */
+function repositoryUrl(p) {
+  return String(p.repository?.url ?? p.repository ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+}
+
 const entries = [
   // `pglc`: a small launcher that starts the CLI bundle below with a V8 code cache (cli/launcher.ts).
   {
@@ -96,7 +101,7 @@ for (const { forbiddenInputs, ...e } of entries) {
     format: 'cjs',
     sourcemap: true,
     logLevel: watch ? 'info' : 'warning',
-    define: { __PGLC_VERSION__: JSON.stringify(pkg.version) },
+    define: { __PGLC_VERSION__: JSON.stringify(pkg.version), __PGLC_REPOSITORY__: JSON.stringify(repositoryUrl(pkg)) },
     metafile: Boolean(forbiddenInputs),
     ...e,
   });

@@ -11,21 +11,12 @@
 // returns undefined and the caller analyses the whole text.
 
 import { isCodeToken, scanSql, type SqlToken } from '../core/sql/lexer';
+import { textChange } from '../core/sql/text-change';
 import { lineStarts } from '../core/sql/text-position';
 import { analyseStatements, finishModel, type DocumentModel, type ModelSection, type ModelStatement, type RegionAnalysis } from './document-model';
 
 /** Text that is, or could become, a section marker or a file directive: changes there need a full analysis. */
 const MARKER_OR_DIRECTIVE = /^[^\S\r\n]*--[^\S\r\n]*(up|down|migrate:(up|down))\b|pglc:no-transaction/im;
-
-/** Where the previous text and `text` differ: old [start, oldEnd) became new [start, newEnd). */
-function changedRange(old: string, text: string): { start: number; oldEnd: number; newEnd: number } {
-  const max = Math.min(old.length, text.length);
-  let p = 0;
-  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
-  return { start: p, oldEnd: old.length - s, newEnd: text.length - s };
-}
 
 function isBlank(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -84,7 +75,7 @@ interface Window {
 export function updateDocumentModel(prev: DocumentModel, text: string, version: number): DocumentModel | undefined {
   const old = prev.text;
   if (old === text) return { ...prev, version };
-  const change = changedRange(old, text);
+  const change = textChange(old, text);
   const delta = text.length - old.length;
   const last = prev.sections.length - 1;
   // the section holding the whole edit — not its marker line (nor text appended to a marker on

@@ -43,6 +43,8 @@ export function initializeResult(_params: InitializeParams): InitializeResult {
       hoverProvider: true,
       definitionProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      // names complete as they are typed; `.` asks for the columns of a table (or an alias)
+      completionProvider: { triggerCharacters: ['.'] },
     },
   };
 }

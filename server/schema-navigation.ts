@@ -8,12 +8,12 @@
 import { pathToFileURL } from 'node:url';
 import { MarkupKind, type Hover, type Location, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintFile } from '../core/lint/engine/lint-file';
-import type { LintDocument } from '../core/lint/document';
+import { compactBytes, compactCount } from '../core/lint/rules/common';
 import { objectKey, type SchemaState, type TableState } from '../core/lint/schema-state/model';
 import { isCodeToken, scanSql, type SqlToken } from '../core/sql/lexer';
 import { statementAt, type DocumentModel } from './document-model';
 import type { LintInputs } from './lint-diagnostics';
+import { schemaAfterUp } from './lint-runs';
 
 interface NameAt {
   schema?: string;
@@ -52,8 +52,7 @@ function nameAt(model: DocumentModel, offset: number): NameAt | undefined {
 
 /** The schema after this file's Up section, which holds the tables it creates too. */
 function schemaOf(model: DocumentModel, path: string, inputs: LintInputs): SchemaState {
-  const { migration } = inputs;
-  return lintFile(model as LintDocument, { path, migration: { version: migration.version, label: migration.label }, settings: inputs.settings, before: migration.before }).afterUp;
+  return schemaAfterUp(model, path, inputs);
 }
 
 function tableAt(model: DocumentModel, path: string, inputs: LintInputs, offset: number): { at: NameAt; table: TableState } | undefined {
@@ -62,6 +61,16 @@ function tableAt(model: DocumentModel, path: string, inputs: LintInputs, offset:
   const state = schemaOf(model, path, inputs);
   const table = state.tables.get(objectKey(at.schema ?? 'public', at.name)) ?? (inputs.migration.before.tables.get(objectKey(at.schema ?? 'public', at.name)));
   return table ? { at, table } : undefined;
+}
+
+/** `\n\n12M rows, 3.1 GB on staging (estimates read 2026-12-07 13:05 UTC)` when the client sent the active environment's facts. */
+function sizeLine(inputs: LintInputs, key: string): string {
+  const f = inputs.facts;
+  if (!f) return '';
+  const size = inputs.sizes?.get(key);
+  const read = `${f.readAt.slice(0, 16).replace('T', ' ')} UTC`;
+  if (!size) return `\n\nNot on ${f.environment} (tables read ${read})`;
+  return `\n\n**${compactCount(size.rows)} row${size.rows === 1 ? '' : 's'}, ${compactBytes(size.bytes)}** on ${f.environment} (estimates read ${read})`;
 }
 
 /**
@@ -79,7 +88,7 @@ export function computeSchemaHover(model: DocumentModel, document: TextDocument,
   const more = table.knownColumns ? '' : '\n\n(some columns come from elsewhere: LIKE, INHERITS or AS SELECT)';
   const constraints = table.constraints.length ? `\n\nConstraints: ${table.constraints.map((c) => `${esc(c.name)} (${c.kind}${c.valid ? '' : ', not valid'})`).join(', ')}` : '';
   return {
-    contents: { kind: MarkupKind.Markdown, value: `**${esc(title)}** · ${table.kind === 'table' ? 'table' : table.kind}, ${esc(where)}${columns}${more}${constraints}` },
+    contents: { kind: MarkupKind.Markdown, value: `**${esc(title)}** · ${table.kind === 'table' ? 'table' : table.kind}, ${esc(where)}${sizeLine(inputs, objectKey(table.schema, table.name))}${columns}${more}${constraints}` },
     range: { start: document.positionAt(at.start), end: document.positionAt(at.end) },
   };
 }

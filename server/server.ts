@@ -1,7 +1,8 @@
 // The language server process (started by the client over IPC, or over stdio by bench/lsp):
 // wiring only. Handlers are plain functions `(model, document, params) → result` in their own
 // modules; this file routes LSP messages to them, debounces diagnostics and keeps the latest
-// `pglc/migrationStatus`; schema lint diagnostics join the syntax ones for migration files.
+// `pglc/migrationStatus` and `pglc/lintFacts`; schema lint diagnostics join the syntax ones for
+// migration files.
 // Invariants: the server never imports `vscode` and never connects to a database (status comes
 // from the client); with the stdio transport stdout is the protocol, so nothing here writes to
 // the console; diagnostics are published with the version they were computed for.
@@ -11,9 +12,10 @@ import { setFlagsFromString } from 'node:v8';
 import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadSqlParser } from '../core/sql/parse';
-import { MigrationStatusNotification, type MigrationStatusParams } from '../protocol/index';
+import { LintFactsNotification, MigrationStatusNotification, type LintFactsParams, type MigrationStatusParams } from '../protocol/index';
 import { computeCodeActions } from './code-actions';
 import { computeCodeLenses } from './code-lens';
+import { computeCompletions } from './completion';
 import { createDebouncer, type Debouncer } from './debounce';
 import { computeDiagnostics } from './diagnostics';
 import type { DocumentModel } from './document-model';
@@ -22,6 +24,7 @@ import { computeFoldingRanges } from './folding-ranges';
 import { computeHover } from './hover';
 import { createLintContexts, loadSchemaFromDisk } from './lint-context';
 import { computeLintDiagnostics } from './lint-diagnostics';
+import { forgetLint } from './lint-runs';
 import { computeSchemaDefinition, computeSchemaHover } from './schema-navigation';
 import { initializeResult, serverOptions, type ServerOptions } from './initialize';
 import { classifyMigrationDocument } from './migration-document';
@@ -122,14 +125,23 @@ documents.onDidClose((e) => {
   debouncer.cancel(e.document.uri);
   immediate.delete(e.document.uri);
   models.delete(e.document.uri);
+  const path = pathOf(e.document.uri);
+  if (path) forgetLint(path);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onNotification(MigrationStatusNotification, (params: MigrationStatusParams) => {
   status = params;
   folders.setStatus(params);
+  // migrations the environment has not applied yet create tables that will be new there
+  lint.setStatus(params);
   republishAll();
   if (options.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(logError);
+});
+
+connection.onNotification(LintFactsNotification, (params: LintFactsParams) => {
+  lint.setFacts(params);
+  republishAll();
 });
 
 connection.onDidChangeWatchedFiles((e) => {
@@ -174,6 +186,12 @@ connection.onDefinition(async (p) => {
   if (!m?.path || !m.model.migration) return null;
   const inputs = await lint.inputsFor(m.path, m.model.migration);
   return inputs ? computeSchemaDefinition(m.model, m.document, m.path, inputs, p.position) : null;
+});
+connection.onCompletion(async (p) => {
+  const m = await modelOf(p.textDocument.uri);
+  if (!m?.path || !m.model.migration) return [];
+  const inputs = await lint.inputsFor(m.path, m.model.migration);
+  return inputs ? computeCompletions(m.model, m.document, m.path, inputs, p.position) : [];
 });
 connection.onCodeAction(async (p) => {
   const m = await modelOf(p.textDocument.uri);

@@ -6,7 +6,8 @@
 
 import type { DbLintResult } from '../../protocol/index';
 import { PglcError } from '../../core/errors';
-import { openEnvironment, openProject } from '../../core/environments/open-environment';
+import { openEnvironment, openProject, type OpenedProject } from '../../core/environments/open-environment';
+import { localScratchServer } from '../../core/schema/schema-source';
 import { withConnection } from '../../core/db/connect';
 import { lintProject } from '../../core/lint/lint-project';
 import { readLintFacts } from '../../core/lint/read-facts';
@@ -34,20 +35,25 @@ export default defineCommand<DbLintResult>({
     cmd
       .argument('[paths...]', 'migration files or folders to report on (default: every migration)')
       .option('--format <format>', 'text, json, sarif or github', 'text')
-      .option('--fail-on <level>', 'exit 1 when a finding is at least this severe: error or warning', 'error'),
+      .option('--fail-on <level>', 'exit 1 when a finding is at least this severe: error or warning', 'error')
+      .option('--functions', 'check PL/pgSQL function bodies with plpgsql_check in a scratch database on the local PostgreSQL (on by default with --env on the embedded local environment)')
+      .option('--no-functions', 'do not check function bodies, even with --env local'),
   async run({ args, opts }, ctx) {
     choice(opts.format, FORMATS, '--format');
     const failOn = choice(opts.failOn, FAIL_ON, '--fail-on');
     const paths = args.flat().filter((p): p is string => typeof p === 'string' && p !== '');
+    // function bodies: asked for, or by default when the environment is the embedded local one
+    const functions = (o: OpenedProject) => ({ opened: o, server: () => localScratchServer(o, ctx) });
     if (!opts.env) {
-      const { project } = await openProject(ctx);
-      return lintProject(project, { paths, failOn }, ctx);
+      const opened = await openProject(ctx);
+      return lintProject(opened.project, { paths, failOn, ...(opts.functions === true ? { functions: functions(opened) } : {}) }, ctx);
     }
     const opened = await openEnvironment(ctx, opts.env);
     const environment = await withConnection(opened.target, { envName: opened.env.name, applicationName: 'pglc lint' }, (client) =>
       readLintFacts(client, opened.env.name, opened.target, opened.project.migrationTable, ctx),
     );
-    return lintProject(opened.project, { paths, failOn, environment }, ctx);
+    const checkFunctions = opts.functions === true || (opts.functions !== false && opened.env.kind === 'embedded');
+    return lintProject(opened.project, { paths, failOn, environment, ...(checkFunctions ? { functions: functions(opened) } : {}) }, ctx);
   },
   render(r, { opts }) {
     switch (opts.format) {

@@ -11,6 +11,7 @@ import dbMigrateRollback from './db-migrate-rollback';
 import dbMigrateFresh from './db-migrate-fresh';
 import dbMigrateRepair from './db-migrate-repair';
 import dbLint from './db-lint';
+import dbLintFacts from './db-lint-facts';
 import envList from './env-list';
 import dbDump from './db-dump';
 import dbLoad from './db-load';
@@ -53,6 +54,7 @@ export const commands: CommandDefinition<any>[] = [
   dbMigrateFresh,
   dbMigrateRepair,
   dbLint,
+  dbLintFacts,
   envList,
   dbDump,
   dbLoad,

@@ -4,13 +4,18 @@
 // findings with 1-based line and column.
 
 import type { DbLintResult, LintFindingPayload, LintSeverity } from '../../protocol/index';
+import { repositoryUrl } from '../repository-url';
 import { bold, dim, red, yellow, cyan } from './style';
 
 const ORDER: Record<LintSeverity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Where a rule's documentation page lives (the repository's docs/lint.md, one heading per rule). */
-export function ruleDocUrl(rule: string): string {
-  return `https://example.invalid/postgres-lifecycle/docs/lint.md#${rule}`;
+/**
+ * Where a rule's documentation lives on the web: the repository's docs/lint.md (package.json
+ * `repository`, one heading per rule). The editor links to the copy shipped with the extension.
+ * @example ruleDocUrl('drop-column') // 'https://github.com/o/r/blob/HEAD/docs/lint.md#drop-column'
+ */
+export function ruleDocUrl(rule: string, repository = repositoryUrl): string {
+  return `${repository}/blob/HEAD/docs/lint.md${rule ? `#${rule}` : ''}`;
 }
 
 function plural(n: number, word: string): string {
@@ -43,6 +48,9 @@ export function lintText(r: DbLintResult): string {
   const total = c.error + c.warning + c.info;
   const summary = total === 0 ? `No problems in ${plural(r.files.length, 'file')}` : `${plural(total, 'problem')} (${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${c.info} info) in ${plural(r.files.length, 'file')}`;
   lines.push(`${summary} · rules assumed ${version}${r.failed ? ` · failing: findings at or above ${r.failOn}` : ''}`);
+  const fn = r.functions;
+  if (fn?.status === 'checked') lines.push(dim(`plpgsql_check: ${plural(fn.checked, 'function')} checked, ${plural(fn.problems, 'problem')}`));
+  for (const n of fn?.notes ?? []) lines.push(dim(n));
   return lines.join('\n');
 }
 
@@ -65,7 +73,7 @@ export function lintSarif(r: DbLintResult, version: string): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pglc', version, informationUri: ruleDocUrl('').replace(/#$/, ''), rules: rules.map((id) => ({ id, helpUri: ruleDocUrl(id) })) } },
+        tool: { driver: { name: 'pglc', version, informationUri: ruleDocUrl(''), rules: rules.map((id) => ({ id, helpUri: ruleDocUrl(id) })) } },
         results: [...r.findings]
           .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || ORDER[a.severity] - ORDER[b.severity]))
           .map((f) => ({

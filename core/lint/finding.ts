@@ -26,6 +26,7 @@ export interface LintFinding {
   start: number;
   end: number;
   related: { message: string; location: SourceLocation }[];
+  /** Resolved when first read (engine/lint-file.ts): most findings' fixes are never asked for. */
   fixes: ResolvedFix[];
   impact?: 'low' | 'high';
 }

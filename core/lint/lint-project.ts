@@ -23,7 +23,17 @@ import { lintFile } from './engine/lint-file';
 import { rangeMapper, toFindingPayload } from './finding-payload';
 import type { TableSize } from './rule';
 import { createSchemaState, objectKey, type SchemaState } from './schema-state/model';
-import { isExcluded, lintSettings } from './settings';
+import type { LintFinding } from './finding';
+import { plpgsqlFindings, runPlpgsqlCheck } from './plpgsql-check';
+import { isExcluded, lintSettings, type LintSettings } from './settings';
+import type { OpenedProject } from '../environments/open-environment';
+import type { ScratchServer } from '../schema/scratch-database';
+
+/** The level of a plpgsql_check finding: its own, unless pglc.toml sets the rule's level (off drops it). */
+function levelFor(settings: LintSettings, own: LintSeverity): LintSeverity | 'off' {
+  const set = settings.levels['plpgsql-check'];
+  return set ?? own;
+}
 
 export interface LintProjectOptions {
   /** Files or folders to report on (absolute or relative to ctx.cwd); none: every migration. */
@@ -31,6 +41,8 @@ export interface LintProjectOptions {
   /** Facts of the environment given with --env, and what it has applied (by version). */
   environment?: { facts: LintFacts; applied: ReadonlyMap<string, { appliedAt: string; checksum: string }> };
   failOn?: 'error' | 'warning';
+  /** Check PL/pgSQL function bodies with plpgsql_check in a scratch database on this server (plpgsql-check.ts). */
+  functions?: { opened: OpenedProject; server: () => Promise<ScratchServer> };
 }
 
 const RANK: Record<LintSeverity, number> = { info: 0, warning: 1, error: 2 };
@@ -70,35 +82,46 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   }
   const env = { settings, ...(sizes ? { sizes } : {}), ...(pendingVersions ? { pendingVersions } : {}) };
 
-  const findings: LintFindingPayload[] = [];
-  const files: string[] = [];
+  // findings by file, in the order the files were linted (a file is linted again with plpgsql_check's findings)
+  const byFile = new Map<string, LintFindingPayload[]>();
   const collect = (path: string, text: string, list: ReturnType<typeof lintFile>['findings']): void => {
-    files.push(toPosix(relative(project.root, path)));
     const map = rangeMapper(text);
-    for (const f of list) findings.push(toFindingPayload(f, text, path, project.root, map));
+    byFile.set(path, list.map((f) => toFindingPayload(f, text, path, project.root, map)));
   };
+  const check = options.functions ? await runPlpgsqlCheck(options.functions.opened, await options.functions.server(), ctx) : undefined;
+  /** What linting a migration that creates PL/pgSQL functions again takes, should plpgsql_check report on them. */
+  const again: { m: MigrationFile; before: SchemaState; options: Parameters<typeof lintFile>[1] }[] = [];
 
   let state: SchemaState = createSchemaState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
+  // every file read up front, a batch at a time (one after the other leaves the process idle between reads)
+  const texts = new Map<string, string>();
+  const paths = migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]);
+  for (let i = 0; i < paths.length; i += 64) {
+    const batch = paths.slice(i, i + 64);
+    (await Promise.all(batch.map((p) => readFile(p, 'utf8')))).forEach((t, k) => texts.set(batch[k] as string, t));
+  }
   for (const m of migrations) {
     ctx.signal?.throwIfAborted();
-    const text = await readFile(m.path, 'utf8');
+    const text = texts.get(m.path) ?? (await readFile(m.path, 'utf8'));
     const migration = { version: m.version, label: migrationLabel(m) };
-    const downText = m.downPath ? await readFile(m.downPath, 'utf8') : undefined;
+    const downText = m.downPath ? (texts.get(m.downPath) ?? (await readFile(m.downPath, 'utf8'))) : undefined;
     const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
     const info = documentInfo(m);
     const record = options.environment?.applied.get(m.version);
     const applied = record ? { environment: options.environment?.facts.environment ?? '', appliedAt: record.appliedAt, appliedChecksum: record.checksum, modified: record.checksum !== '' && record.checksum !== m.checksum } : undefined;
-    const up = lintFile(buildLintDocument(text, info), {
+    const upOptions: Parameters<typeof lintFile>[1] = {
       path: m.path,
       migration,
       before: state,
       ...env,
       ...(applied ? { applied } : {}),
       ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
-    });
+    };
+    const up = lintFile(buildLintDocument(text, info), upOptions);
     if (reported(m.path)) collect(m.path, text, up.findings);
+    if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) again.push({ m, before: state, options: upOptions });
     if (m.downPath && downDoc && downText !== undefined && reported(m.downPath)) {
       const down = lintFile(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
       collect(m.downPath, downText, down.findings);
@@ -118,6 +141,16 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
     if (!reported(s)) continue;
     collect(s, text, lintFile(buildLintDocument(text), { path: s, before: state, ...env }).findings);
   }
+  // plpgsql_check's problems, at the lines of the migrations that made the functions as they finally are
+  for (const { m, options: o } of again) {
+    if (!reported(m.path)) continue;
+    const text = await readFile(m.path, 'utf8');
+    const external = plpgsqlFindings(check?.problems ?? [], state, m.path, text);
+    if (!external.length) continue;
+    collect(m.path, text, lintFile(buildLintDocument(text, documentInfo(m)), { ...o, external: external.map((f) => ({ ...f, severity: levelFor(settings, f.severity) })).filter((f) => f.severity !== 'off') as LintFinding[] }).findings);
+  }
+  const files = [...byFile.keys()].map((p) => toPosix(relative(project.root, p)));
+  const findings = [...byFile.values()].flat();
   if (selections.length && files.length === 0) {
     throw new PglcError('usage', {
       what: `Nothing to lint in ${(options.paths ?? []).join(', ')}`,
@@ -139,5 +172,6 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
     failed: findings.some((f) => RANK[f.severity] >= RANK[failOn]),
   };
   if (options.environment) result.environment = options.environment.facts.environment;
+  if (check) result.functions = { status: check.status, checked: check.checked, problems: check.problems.length, notes: check.notes };
   return result;
 }

@@ -9,7 +9,7 @@ import type { ProjectConfig } from '../config/project-config';
 import { discoverMigrations } from '../migrations/discover';
 import { migrationLabel } from '../migrations/migration-file';
 import { loadSqlParser } from '../sql/parse';
-import { buildLintDocument } from './document';
+import { buildLintDocument, type LintDocument } from './document';
 import { lintFile } from './engine/lint-file';
 import { createSchemaState, type SchemaState } from './schema-state/model';
 import { lintSettings, type LintSettings } from './settings';
@@ -20,6 +20,8 @@ export interface MigrationSchema {
   /** Absolute paths of the files holding its Up and (split layouts) Down sections. */
   path: string;
   downPath?: string;
+  /** A split layout's Down file as read from disk (up-without-down judges the Up file by it). */
+  downDocument?: LintDocument;
   /** The schema before its Up section. */
   before: SchemaState;
   /** After its Up section. */
@@ -46,7 +48,13 @@ export async function loadProjectSchema(project: ProjectConfig): Promise<Project
     const role = m.format === 'pglc' || m.format === 'dbmate' ? 'sections' : 'up';
     const label = migrationLabel(m);
     const { afterUp } = lintFile(buildLintDocument(text, { format: m.format, version: m.version, role }), { path: m.path, migration: { version: m.version, label }, settings, before: state });
-    migrations.push({ version: m.version, label, path: m.path, ...(m.downPath ? { downPath: m.downPath } : {}), before: state, afterUp });
+    const entry: MigrationSchema = { version: m.version, label, path: m.path, before: state, afterUp };
+    if (m.downPath) {
+      entry.downPath = m.downPath;
+      const downText = await readFile(m.downPath, 'utf8').catch(() => undefined);
+      if (downText !== undefined) entry.downDocument = buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' });
+    }
+    migrations.push(entry);
     state = afterUp;
   }
   return { project, settings, migrations };

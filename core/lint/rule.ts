@@ -203,6 +203,8 @@ export interface DocumentStatement {
   effects: readonly SchemaEffect[];
   section: 'up' | 'down' | 'file' | 'preamble';
   tx: TransactionInfo['kind'];
+  /** Replay-local id of that transaction: statements with the same id commit together. */
+  txId: number;
 }
 
 /** The other file of a split-layout migration (`0003_x.down.sql` for `0003_x.up.sql`). */

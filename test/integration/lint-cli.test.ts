@@ -44,6 +44,7 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
     [
       ['pglc/migrations/0002_index.sql', 'require-concurrent-index', 'warning', 1, 0],
       ['pglc/migrations/0002_index.sql', 'require-lock-timeout', 'warning', 1, 0],
+      ['pglc/migrations/0002_index.sql', 'require-statement-timeout', 'warning', 1, 0],
       ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 1, 0],
       ['pglc/migrations/0003_drop.sql', 'drop-column', 'error', 1, 19],
       // dropping note took both indexes on it; the Down adds the column back but not them
@@ -52,32 +53,37 @@ test('db lint without a database: findings, --fail-on, formats, paths and usage 
       ['pglc/migrations/0003_drop.sql', 'require-lock-timeout', 'warning', 3, 0],
     ],
   );
-  assert.deepEqual(r.counts, { error: 1, warning: 6, info: 0 });
+  assert.deepEqual(r.counts, { error: 1, warning: 7, info: 0 });
   assert.deepEqual(r.postgresVersion, { major: 17, source: 'default' });
 
   // only the files asked for; a warning passes unless --fail-on warning
   const one = await runPglc(['db', 'lint', 'pglc/migrations/0002_index.sql', '--json'], { cwd: p.dir });
   assert.equal(one.code, 0, one.stdout + one.stderr);
-  assert.deepEqual(one.result!.result.findings.map((f: Finding) => f.rule), ['require-concurrent-index', 'require-lock-timeout']);
+  assert.deepEqual(one.result!.result.findings.map((f: Finding) => f.rule), ['require-concurrent-index', 'require-lock-timeout', 'require-statement-timeout']);
   const strict = await runPglc(['db', 'lint', 'pglc/migrations/0002_index.sql', '--fail-on', 'warning'], { cwd: p.dir });
   assert.equal(strict.code, 1);
   assert.match(strict.stdout, /pglc\/migrations\/0002_index\.sql\n {2}2:1 +warning +CREATE INDEX on orders blocks writes/);
-  assert.match(strict.stdout, /2 problems \(0 errors, 2 warnings, 0 info\) in 1 file/);
+  assert.match(strict.stdout, /3 problems \(0 errors, 3 warnings, 0 info\) in 1 file/);
 
   const github = await runPglc(['db', 'lint', '--format', 'github'], { cwd: p.dir });
   assert.equal(github.code, 1);
   assert.deepEqual(github.stdout.trim().split('\n').map((l) => l.split('::')[1]).slice(0, 3), [
     'warning file=pglc/migrations/0002_index.sql,line=2,col=1,endLine=2,endColumn=42,title=require-concurrent-index',
     'warning file=pglc/migrations/0002_index.sql,line=2,col=1,endLine=2,endColumn=53,title=require-lock-timeout',
-    'warning file=pglc/migrations/0003_drop.sql,line=2,col=1,endLine=2,endColumn=36,title=require-lock-timeout',
+    'warning file=pglc/migrations/0002_index.sql,line=2,col=1,endLine=2,endColumn=53,title=require-statement-timeout',
   ]);
 
   const sarif = await runPglc(['db', 'lint', '--format', 'sarif'], { cwd: p.dir });
   const run = JSON.parse(sarif.stdout).runs[0];
   assert.equal(run.tool.driver.name, 'pglc');
+  // rules link to their heading of docs/lint.md in the repository package.json names
+  const { readFileSync } = await import('node:fs');
+  const repo = String(JSON.parse(readFileSync(new URL('../../package.json', `file://${__dirname}/`), 'utf8')).repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
+  assert.equal(run.tool.driver.rules.find((r: { id: string }) => r.id === 'require-concurrent-index').helpUri, `${repo}/blob/HEAD/docs/lint.md#require-concurrent-index`);
   assert.deepEqual(run.results.map((x: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine]), [
     ['require-concurrent-index', 'warning', 2],
     ['require-lock-timeout', 'warning', 2],
+    ['require-statement-timeout', 'warning', 2],
     ['drop-column', 'error', 2],
     ['require-lock-timeout', 'warning', 2],
     ['down-does-not-reverse', 'warning', 3],
@@ -104,7 +110,7 @@ test('db lint reads [lint] from pglc.toml: rule levels and excluded paths', asyn
   const r = await runPglc(['db', 'lint', '--json'], { cwd: p.dir });
   assert.equal(r.code, 1);
   assert.deepEqual(r.result!.result.files, ['pglc/migrations/0001_orders.sql', 'pglc/migrations/0002_index.sql']);
-  assert.deepEqual(r.result!.result.findings.map((f: Finding) => [f.rule, f.severity]), [['require-concurrent-index', 'error'], ['require-lock-timeout', 'info']]);
+  assert.deepEqual(r.result!.result.findings.map((f: Finding) => [f.rule, f.severity]), [['require-concurrent-index', 'error'], ['require-lock-timeout', 'info'], ['require-statement-timeout', 'warning']]);
 });
 
 test('db lint --env: table sizes and applied migrations from a real PostgreSQL rate the findings', async (t) => {
@@ -150,6 +156,17 @@ test('db lint --env: table sizes and applied migrations from a real PostgreSQL r
   ], 'orders has rows (warning), notes is empty (info), drafts comes from unapplied 0002 (nothing)');
   assert.match(up[0].message, /orders \(20k rows, [\d.]+ [kM]B\)/);
   assert.match(up[1].message, /notes \(0 rows, [\d.]+ kB\)/);
+
+  // what the editor reads and sends to its language server: the same facts, nothing else
+  const facts = await runPglc(['db', 'lint:facts', '--env', 'test', '--json'], { cwd: p.dir, env });
+  assert.equal(facts.code, 0, facts.stdout + facts.stderr);
+  const f = facts.result!.result;
+  assert.equal(f.environment, 'test');
+  assert.equal(f.serverVersion.major, r.postgresVersion.major);
+  assert.deepEqual(f.tables.filter((x: { name: string }) => !x.name.startsWith('_pglc')).map((x: { name: string; rows: number }) => [x.name, x.rows]).sort(), [['notes', 0], ['orders', 20000]]);
+  assert.doesNotMatch(JSON.stringify(f), /password/i);
+  const factsText = await runPglc(['db', 'lint:facts', '--env', 'test'], { cwd: p.dir, env });
+  assert.match(factsText.stdout, /orders +20k +[\d.]+ [kM]B/);
 
   // an applied migration edited afterwards: only the environment's tracking table can tell
   writeFileSync(join(p.dir, 'pglc/migrations/0001_tables.sql'), m('create table orders (id bigint primary key, note text, paid boolean);\ncreate table notes (id bigint primary key, body text);', 'drop table notes;\ndrop table orders;'));

@@ -4,7 +4,7 @@
 // lint` gives for that file.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,10 @@ import { loadSqlParser } from '../../core/sql/parse';
 import { buildDocumentModel } from '../../server/document-model';
 import { createLintContexts, loadSchemaFromDisk } from '../../server/lint-context';
 import { computeCodeActions } from '../../server/code-actions';
-import { computeLintDiagnostics, RULE_DOCS } from '../../server/lint-diagnostics';
+import { computeLintDiagnostics } from '../../server/lint-diagnostics';
+import { ruleDocHref } from '../../server/rule-docs';
+import { ALL_RULES } from '../../core/lint/rules/index';
+import { fileURLToPath } from 'node:url';
 import { computeSchemaDefinition, computeSchemaHover } from '../../server/schema-navigation';
 import { classifyMigrationDocument } from '../../server/migration-document';
 
@@ -54,21 +57,22 @@ test('a migration being edited: lint diagnostics on the schema of the earlier mi
     diagnostics.map((d) => [d.code, d.severity, document.getText(d.range), d.codeDescription?.href]),
     [
       // payments is created two lines above: no CREATE INDEX warning for it
-      ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', `${RULE_DOCS}#require-concurrent-index`],
+      ['require-concurrent-index', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders', ruleDocHref('require-concurrent-index')],
       // a document rule (once per section), in the editor too
-      ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', `${RULE_DOCS}#require-lock-timeout`],
-      ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', `${RULE_DOCS}#add-required-column`],
-      ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', `${RULE_DOCS}#rename-column`],
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', ruleDocHref('require-lock-timeout')],
+      ['require-statement-timeout', DiagnosticSeverity.Warning, 'create index orders_note_idx on orders (note)', ruleDocHref('require-statement-timeout')],
+      ['add-required-column', DiagnosticSeverity.Error, 'add column paid boolean not null', ruleDocHref('add-required-column')],
+      ['rename-column', DiagnosticSeverity.Warning, 'alter table orders rename column note to remark', ruleDocHref('rename-column')],
       // the typed rename is not undone by the Down (a document rule, on the unsaved text)
-      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
-      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', `${RULE_DOCS}#down-does-not-reverse`],
-      ['require-lock-timeout', DiagnosticSeverity.Warning, 'alter table orders drop column paid', `${RULE_DOCS}#require-lock-timeout`],
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', ruleDocHref('down-does-not-reverse')],
+      ['down-does-not-reverse', DiagnosticSeverity.Warning, '-- Down', ruleDocHref('down-does-not-reverse')],
+      ['require-lock-timeout', DiagnosticSeverity.Warning, 'alter table orders drop column paid', ruleDocHref('require-lock-timeout')],
     ],
   );
   const related = diagnostics[0]?.relatedInformation?.[0];
   assert.equal(related?.location.uri, pathToFileURL(first).href, 'related information points at the migration that created orders');
   assert.equal(related?.location.range.start.line, 1);
-  assert.ok(Array.isArray((diagnostics[0]?.data as { fixes?: unknown[] }).fixes), 'fixes travel in data for code actions');
+  assert.equal(diagnostics[0]?.data, undefined, 'fixes are resolved by code actions, not sent with every diagnostic');
   for (const d of diagnostics) assert.ok(document.offsetAt(d.range.end) <= text.length && d.range.start.line >= 0, 'inside the document');
 });
 
@@ -108,7 +112,7 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
   const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
   const model = buildDocumentModel(text, 1, info);
   const codes = (m: typeof model, d: TextDocument) => computeLintDiagnostics(m, d, path, inputs).map((x) => x.code);
-  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'require-lock-timeout', 'concurrently-in-transaction']);
+  assert.deepEqual(codes(model, document), ['require-concurrent-index', 'require-lock-timeout', 'require-statement-timeout', 'concurrently-in-transaction']);
 
   const cursor = { line: 1, character: 3 };
   const actions = computeCodeActions(model, document, path, inputs, { start: cursor, end: cursor });
@@ -117,17 +121,32 @@ test('quick fixes: applying the preferred fix removes the finding and adds no ot
     ['Disable require-concurrent-index for this statement', false],
     ["Add SET lock_timeout = '5s' before it", true],
     ['Disable require-lock-timeout for this statement', false],
+    ["Add SET statement_timeout = '5min' before it", true],
+    ['Disable require-statement-timeout for this statement', false],
   ]);
   const edits = actions[0]?.edit?.changes?.[document.uri];
   assert.ok(edits);
   const fixed = TextDocument.applyEdits(document, edits);
   assert.equal(fixed, '-- pglc:no-transaction\n-- Up\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently orders_note_idx;\n');
   const after = TextDocument.create(document.uri, 'sql', 2, fixed);
-  // the no-transaction directive fixes the Down's CONCURRENTLY too; a concurrent build needs no lock_timeout
-  assert.deepEqual(codes(buildDocumentModel(fixed, 2, info), after), []);
+  // the no-transaction directive fixes the Down's CONCURRENTLY too; a concurrent build needs no
+  // lock_timeout or statement_timeout. Outside a transaction a failed run keeps what it did, so
+  // non-idempotent-ddl now asks for a migration that can run again — and its fixes leave nothing.
+  const afterModel = buildDocumentModel(fixed, 2, info);
+  assert.deepEqual(codes(afterModel, after), ['non-idempotent-ddl', 'non-idempotent-ddl']);
+  let robust = after;
+  for (let v = 3; v < 6; v++) {
+    const m = buildDocumentModel(robust.getText(), v, info);
+    const d = computeLintDiagnostics(m, robust, path, inputs)[0];
+    if (!d) break;
+    const fix = computeCodeActions(m, robust, path, inputs, d.range).find((a) => a.isPreferred);
+    robust = TextDocument.create(document.uri, 'sql', v, TextDocument.applyEdits(robust, fix?.edit?.changes?.[document.uri] ?? []));
+  }
+  assert.equal(robust.getText(), '-- pglc:no-transaction\n-- Up\ndrop index concurrently if exists orders_note_idx;\ncreate index CONCURRENTLY orders_note_idx on orders (note);\n-- Down\ndrop index concurrently if exists orders_note_idx;\n');
+  assert.deepEqual(codes(buildDocumentModel(robust.getText(), 9, info), robust), []);
 
   const disable = TextDocument.applyEdits(document, actions[1]?.edit?.changes?.[document.uri] ?? []);
-  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'concurrently-in-transaction']);
+  assert.deepEqual(codes(buildDocumentModel(disable, 3, info), TextDocument.create(document.uri, 'sql', 3, disable)), ['require-lock-timeout', 'require-statement-timeout', 'concurrently-in-transaction']);
 });
 
 test('hover on a table shows its columns and where it was created; go to definition jumps there', async (t) => {
@@ -164,4 +183,48 @@ test('hover on a table shows its columns and where it was created; go to definit
   // a keyword or a column name is not a table
   assert.equal(computeSchemaHover(model, document, path, inputs, on('create index')), null);
   assert.equal(computeSchemaDefinition(model, document, path, inputs, on('order_id)')), null);
+});
+
+test('a split layout in the editor: the Down file is judged against its Up file, the Up file against its Down file', async (t) => {
+  const p = project({
+    'pglc.toml': '[project]\nname = "x"\nmigrations = "db/migrations"\n',
+    'db/migrations/0001_orders.up.sql': 'create table orders (id bigint primary key, note text);\n',
+    'db/migrations/0001_orders.down.sql': 'drop table orders;\n',
+    'db/migrations/0002_tags.up.sql': 'create table tags (id bigint primary key);\nalter table orders add column tag_id bigint;\n',
+    'db/migrations/0002_tags.down.sql': 'drop table tags;\n',
+    'db/migrations/0003_notes.up.sql': 'alter table orders add column remark text;\n',
+  });
+  t.after(() => p.cleanup());
+  const dirs = [join(p.dir, 'db/migrations')];
+  const lint = createLintContexts(loadSchemaFromDisk({}));
+  const diagnosticsOf = async (name: string) => {
+    const path = join(p.dir, 'db/migrations', name);
+    const text = readFileSync(path, 'utf8');
+    const info = classifyMigrationDocument(path, text, dirs);
+    assert.ok(info, `${name} is a migration`);
+    const inputs = await lint.inputsFor(path, info);
+    assert.ok(inputs);
+    const document = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    return computeLintDiagnostics(buildDocumentModel(text, 1, info), document, path, inputs);
+  };
+  const down = (await diagnosticsOf('0002_tags.down.sql')).filter((d) => d.code === 'down-does-not-reverse');
+  assert.deepEqual(down.map((d) => d.message), ['The Down file does not drop column orders.tag_id, which the Up creates — after a rollback it is still there, and migrating again fails on it.']);
+  assert.ok(down[0]?.relatedInformation?.[0]?.location.uri.endsWith('0002_tags.up.sql'), 'related information points at the Up file');
+  assert.equal(down[0]?.relatedInformation?.[0]?.location.range.start.line, 1);
+  assert.deepEqual((await diagnosticsOf('0003_notes.up.sql')).filter((d) => d.code === 'up-without-down').map((d) => d.range.start.line), [0], 'no 0003 Down file: the Up file says so');
+  assert.deepEqual((await diagnosticsOf('0002_tags.up.sql')).filter((d) => d.code === 'up-without-down'), [], 'its Down file exists');
+});
+
+test('every rule\'s diagnostic links to its heading in the docs shipped with the extension', () => {
+  const seen = new Set<string>();
+  for (const rule of ALL_RULES) {
+    const href = ruleDocHref(rule.name);
+    assert.ok(href, `${rule.name} has a documentation link`);
+    const [file, line] = href.split('#L');
+    const lines = readFileSync(fileURLToPath(file ?? ''), 'utf8').split('\n');
+    assert.equal(lines[Number(line) - 1], `### ${rule.name}`, `${rule.name}: the link opens docs/lint.md at its heading`);
+    assert.ok(!seen.has(href), 'one heading per rule');
+    seen.add(href);
+  }
+  assert.equal(ruleDocHref('no-such-rule'), undefined, 'no link rather than a wrong one');
 });

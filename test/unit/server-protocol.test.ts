@@ -27,7 +27,7 @@ test('the built server: diagnostics on open and after edits, migrations from pgl
   try {
     const init = await session.initialize({ diagnosticsDebounceMs: 0, timeZone: 'UTC' }, { workspace: { codeLens: { refreshSupport: true } } }, project.root);
     assert.equal(init.serverInfo?.name, 'Postgres Lifecycle Language Server');
-    assert.ok(init.capabilities.codeLensProvider && init.capabilities.documentSymbolProvider && init.capabilities.hoverProvider && init.capabilities.foldingRangeProvider);
+    assert.ok(init.capabilities.codeLensProvider && init.capabilities.documentSymbolProvider && init.capabilities.hoverProvider && init.capabilities.foldingRangeProvider && init.capabilities.completionProvider);
 
     // a migration (found through pglc.toml: no status yet) with an error in each section
     const file = join(project.migrations, '0001_create_users.sql');

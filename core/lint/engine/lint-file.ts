@@ -14,10 +14,11 @@ import type { SchemaState, SourceLocation } from '../schema-state/model';
 import { forkState } from '../schema-state/model';
 import type { LintSettings } from '../settings';
 import { liveAnswers } from './answers';
+import type { MutationLog, ReadSet } from './mutation-log';
 import { findDirectives, isSilenced, unusedDirectives } from './directives';
-import { Replay } from './replay';
-import { recordingContext, stillValid } from './rule-memo';
-import { analyzeStatement, MEMO_RUNS, treeOf, type MemoRun } from './statement-analysis';
+import { Replay, type ReplaySnapshot } from './replay';
+import { recordingContext, stillValid, type Answers } from './rule-memo';
+import { analyzeStatement, MEMO_RUNS, treeOf, type MemoRun, type StatementAnalysis } from './statement-analysis';
 
 export interface LintFileOptions {
   /** Absolute path of the file ('' when it has none). */
@@ -75,7 +76,7 @@ function eol(doc: LintDocument): string {
   return e;
 }
 
-interface Place {
+export interface Place {
   doc: LintDocument;
   statement?: LintStatementRef;
   section?: LintSection;
@@ -132,6 +133,22 @@ function resolveRef(state: SchemaState, ref: RelatedRef, statementLoc: (offset: 
   }
 }
 
+/**
+ * A finding whose `fixes` are resolved when first read: a 5,000-line migration has a thousand
+ * findings, each with two or three fixes, and after a keystroke the editor needs none of them —
+ * code actions read the few under the cursor. The property is enumerable, so JSON and spreads
+ * see the resolved array like any other.
+ */
+function withLazyFixes(f: Omit<LintFinding, 'fixes'>, resolve: () => ResolvedFix[]): LintFinding {
+  let fixes: ResolvedFix[] | undefined;
+  return Object.defineProperty(f as LintFinding, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (fixes ??= resolve()),
+    set: (v: ResolvedFix[]) => void (fixes = v),
+  });
+}
+
 /** The fixes every finding offers: silence the rule here, or for a destructive rule, allow it. */
 function genericFixes(rule: string, place: Place): ResolvedFix[] {
   const meta = ruleByName(rule);
@@ -142,78 +159,221 @@ function genericFixes(rule: string, place: Place): ResolvedFix[] {
   return out;
 }
 
+/** A statement rule's finding before levels and directives: where it is, and what it relates to. */
+export interface RawFinding {
+  rule: string;
+  finding: RuleFinding;
+  place: Place;
+  related: { message: string; location: SourceLocation }[];
+}
+
+/** What the replay of one statement left: its findings, what document rules read, and where the replay was after it. */
+export interface StatementRecord {
+  ds: DocumentStatement;
+  raw: readonly RawFinding[];
+  parseError: boolean;
+  /** The session after the statement (only when the run keeps a MutationLog). */
+  after?: ReplaySnapshot;
+  /** Its text's analysis, when it parsed (a later run of the same text takes it from here). */
+  analysis?: StatementAnalysis;
+  /** What its replay read of the schema (with a MutationLog): relint.ts replays it again only if one of these changed. */
+  reads?: ReadSet;
+  /** Lengths of the run's log, created and pointers lists after the statement. */
+  log: number;
+  created: number;
+  pointers: number;
+}
+
 /**
- * Lints one document. Requires loadSqlParser() to have resolved.
- * @example const { findings } = lintFile(buildLintDocument(text, info), { path, settings: lintSettings(undefined), before: createSchemaState() });
+ * One lint of one document, kept so the next version of the document can be linted from it
+ * (engine/relint.ts). `lintFile` makes one and throws it away.
  */
-export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileResult {
+export interface LintRun {
+  doc: LintDocument;
+  options: LintFileOptions;
+  replay: Replay;
+  /** By statement index. */
+  records: StatementRecord[];
+  /** The schema when the first Down section began (a fork), and the statement index where that is. */
+  afterUp?: SchemaState;
+  downAt?: number;
+  /** The session before the first statement, and after the last. */
+  initial: ReplaySnapshot;
+  final?: ReplaySnapshot;
+  log?: MutationLog;
+  answers: Answers;
+  /** Statements from `from` on have the text of old[i + shift] (relint.ts): their text and analysis are taken from there. */
+  same?: { from: number; shift: number; old: readonly StatementRecord[] };
+}
+
+const NO_RAW: readonly RawFinding[] = [];
+
+/** Statement index where the first Down section begins (its first statement, or where one would be), if there is one. */
+export function downStart(doc: LintDocument): number | undefined {
+  let at = 0;
+  for (const section of doc.sections) {
+    if (section.kind === 'down') return section.statements[0] ?? at;
+    const last = section.statements[section.statements.length - 1];
+    if (last !== undefined) at = last + 1;
+  }
+  return undefined;
+}
+
+/** A run over `doc` that has replayed nothing yet; `log`: keep what relint.ts needs to lint the next version from it. */
+export function startRun(doc: LintDocument, options: LintFileOptions, log?: MutationLog): LintRun {
   const { settings } = options;
   const file = { path: options.path, ...(options.migration ? { migration: options.migration.version, label: options.migration.label } : {}) };
-  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction);
+  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction, log);
   const env = { settings, ...(options.sizes ? { sizes: options.sizes } : {}), ...(options.pendingVersions ? { pendingVersions: options.pendingVersions } : {}) };
-  const raw: { rule: string; finding: RuleFinding; place: Place; related: { message: string; location: SourceLocation }[] }[] = [];
-  const docStatements: DocumentStatement[] = [];
-  let afterUp: SchemaState | undefined;
-  let parseErrors = false;
+  const downAt = downStart(doc);
+  // answers read the replay as it is when asked: one set serves every statement
+  const run: LintRun = { doc, options, replay, records: [], initial: replay.snapshot(), answers: liveAnswers(replay, env) };
+  if (downAt !== undefined) run.downAt = downAt;
+  if (log) run.log = log;
+  return run;
+}
 
+/**
+ * Replays statements [from, to) of run.doc, writing run.records[i]. Before `from` the replay must
+ * stand where statement from-1 left it (its state, and the session `resume`), or at the start.
+ */
+export function replayRange(run: LintRun, from: number, to: number, resume?: ReplaySnapshot): void {
+  const { doc, replay } = run;
+  const fork = (i: number): void => {
+    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = forkState(replay.state);
+  };
+  // the transaction counter goes on from there even when a new section starts
+  if (resume) replay.restore(resume);
   for (const section of doc.sections) {
-    if (section.kind === 'down' && !afterUp) afterUp = forkState(replay.state);
+    const ids = section.statements;
+    const first = ids[0];
+    const last = ids[ids.length - 1];
+    if (first === undefined || last === undefined || last < from || first >= to) continue;
     if (section.kind === 'preamble') {
-      for (const i of section.statements) {
+      for (const i of ids) {
+        if (i < from || i >= to) continue;
         const ref = doc.statements[i] as LintStatementRef;
-        docStatements.push({ ref, index: i, text: doc.text.slice(ref.start, ref.end), effects: [], section: 'preamble', tx: 'none', ...(ref.kind ? { kind: ref.kind } : {}) });
+        const ds: DocumentStatement = { ref, index: i, text: doc.text.slice(ref.start, ref.end), effects: [], section: 'preamble', tx: 'none', txId: 0 };
+        if (ref.kind) ds.kind = ref.kind;
+        record(run, i, ds, NO_RAW, false);
       }
       continue;
     }
-    replay.beginSection(section);
-    for (const i of section.statements) {
-      const ref = doc.statements[i] as LintStatementRef;
-      const text = doc.text.slice(ref.start, ref.end);
-      const sectionName = replay.sectionKind;
-      if (ref.meta || ref.kind === undefined) {
-        if (!ref.meta) parseErrors = true;
-        docStatements.push({ ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind });
-        continue;
-      }
-      replay.enter(ref);
-      const analysis = analyzeStatement(text);
-      if (!analysis.ok || !analysis.kind) {
-        parseErrors = true;
-        docStatements.push({ ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind });
-        replay.leave(ref);
-        continue;
-      }
-      const rules = rulesForKind(analysis.kind);
-      if (rules.length) {
-        const answers = liveAnswers(replay, env);
-        let run: MemoRun | undefined;
-        for (let k = 0; k < analysis.runs.length; k++) {
-          const candidate = analysis.runs[k] as MemoRun;
-          if (stillValid(candidate.deps, answers)) {
-            run = candidate;
-            if (k > 0) analysis.runs.splice(k, 1), analysis.runs.unshift(candidate);
-            break;
-          }
-        }
-        if (!run) run = runRules(rules, text, analysis, answers, options.strict === true);
-        const place: Place = { doc, statement: ref, section };
-        for (const { rule, finding } of run.findings) {
-          const related: { message: string; location: SourceLocation }[] = [];
-          for (const r of finding.related ?? []) {
-            const location = resolveRef(replay.state, r.ref, (offset) => replay.location(0, offset, offset));
-            if (location) related.push({ message: r.message, location });
-          }
-          raw.push({ rule, finding, place, related });
-        }
-      }
-      replay.opened(ref);
-      docStatements.push({ ref, index: i, text, kind: analysis.kind, effects: analysis.effects, section: sectionName, tx: replay.tx.kind });
-      replay.apply(analysis.effects, ref.start);
-      replay.leave(ref);
+    // in the middle of a section the session goes on; a section starts a fresh one
+    if (!(first < from && resume)) replay.beginSection(section);
+    for (const i of ids) {
+      if (i < from) continue;
+      if (i >= to) break;
+      fork(i);
+      replayStatement(run, section, i);
     }
   }
-  const hadDown = afterUp !== undefined;
-  afterUp ??= replay.state;
+  if (to >= doc.statements.length) fork(doc.statements.length);
+}
+
+function record(run: LintRun, i: number, ds: DocumentStatement, raw: readonly RawFinding[], parseError: boolean, analysis?: StatementAnalysis): void {
+  const { replay, log } = run;
+  const r: StatementRecord = { ds, raw, parseError, log: log?.length ?? 0, created: replay.created.length, pointers: replay.pointers.length };
+  if (log) {
+    r.after = replay.snapshot();
+    if (log.reads) r.reads = log.reads;
+    log.reads = undefined;
+  }
+  if (analysis) r.analysis = analysis;
+  run.records[i] = r;
+}
+
+function replayStatement(run: LintRun, section: LintSection, i: number): void {
+  const { doc, replay, answers, options } = run;
+  if (run.log) run.log.reads = { maps: [], keys: [] };
+  const ref = doc.statements[i] as LintStatementRef;
+  // the same text as a statement of the previous run: its string (whose hash V8 has computed) and analysis
+  const same = run.same && i >= run.same.from ? run.same.old[i + run.same.shift] : undefined;
+  const text = same ? same.ds.text : doc.text.slice(ref.start, ref.end);
+  const sectionName = replay.sectionKind;
+  if (ref.meta || ref.kind === undefined) {
+    record(run, i, { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id }, NO_RAW, !ref.meta);
+    return;
+  }
+  replay.enter(ref);
+  const analysis = same?.analysis ?? analyzeStatement(text);
+  if (!analysis.ok || !analysis.kind) {
+    const ds: DocumentStatement = { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
+    replay.leave(ref);
+    record(run, i, ds, NO_RAW, true);
+    return;
+  }
+  let raw: RawFinding[] | readonly RawFinding[] = NO_RAW;
+  const rules = rulesForKind(analysis.kind);
+  if (rules.length) {
+    let memo: MemoRun | undefined;
+    for (let k = 0; k < analysis.runs.length; k++) {
+      const candidate = analysis.runs[k] as MemoRun;
+      if (stillValid(candidate.deps, answers)) {
+        memo = candidate;
+        if (k > 0) analysis.runs.splice(k, 1), analysis.runs.unshift(candidate);
+        break;
+      }
+    }
+    if (!memo) memo = runRules(rules, text, analysis, answers, options.strict === true);
+    if (memo.findings.length) {
+      const place: Place = { doc, statement: ref, section };
+      const out: RawFinding[] = [];
+      for (const { rule, finding } of memo.findings) {
+        const related: RawFinding['related'] = [];
+        for (const r of finding.related ?? []) {
+          const location = resolveRef(replay.state, r.ref, (offset) => replay.pointer(offset));
+          if (location) related.push({ message: r.message, location });
+        }
+        out.push({ rule, finding, place, related });
+      }
+      raw = out;
+    }
+  }
+  replay.opened(ref);
+  const ds: DocumentStatement = { ref, index: i, text, kind: analysis.kind, effects: analysis.effects, section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
+  replay.apply(analysis.effects, ref.start);
+  replay.leave(ref);
+  record(run, i, ds, raw, false, analysis);
+}
+
+/** The statement holding `offset` (binary search: statements are sorted and do not overlap). */
+function statementHolding(doc: LintDocument, offset: number): LintStatementRef | undefined {
+  const list = doc.statements;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid] as LintStatementRef;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset > s.end) lo = mid + 1;
+    else {
+      // the first one holding it (a statement may end where the next starts)
+      let k = mid;
+      while (k > 0 && (list[k - 1] as LintStatementRef).end >= offset && (list[k - 1] as LintStatementRef).start <= offset) k--;
+      return list[k];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The findings of a run whose statements have all been replayed: the statement rules' findings,
+ * then the document rules', at the settings' levels, filtered by the inline directives.
+ */
+export function finishRun(run: LintRun): LintFileResult {
+  const { doc, options, replay, records } = run;
+  const { settings } = options;
+  const file = replay.file;
+  const docStatements: DocumentStatement[] = new Array(records.length);
+  let parseErrors = false;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as StatementRecord;
+    docStatements[i] = r.ds;
+    if (r.parseError) parseErrors = true;
+  }
+  const hadDown = run.afterUp !== undefined;
+  const afterUp = run.afterUp ?? replay.state;
 
   const findings: LintFinding[] = [];
   const emit = (rule: string, f: RuleFinding, place: Place, related: LintFinding['related']): void => {
@@ -232,22 +392,16 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
       start = Math.max(0, Math.min(start, doc.text.length));
       end = Math.max(start, Math.min(end, doc.text.length));
     }
-    const out: LintFinding = {
-      rule,
-      severity: f.impact === 'low' ? LOWER[level] : level,
-      message: f.message,
-      start,
-      end,
-      related,
-      fixes: [
-        ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
-        ...genericFixes(rule, place),
-      ],
-    };
+    // related locations are copied: a later run of the same document moves its own in place (relint.ts)
+    const copies = related.length ? related.map((r) => ({ message: r.message, location: { ...r.location } })) : related;
+    const out = withLazyFixes({ rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related: copies }, () => [
+      ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
+      ...genericFixes(rule, place),
+    ]);
     if (f.impact) out.impact = f.impact;
     findings.push(out);
   };
-  for (const r of raw) emit(r.rule, r.finding, r.place, r.related);
+  for (const r of records) for (const x of r.raw) emit(x.rule, x.finding, x.place, x.related);
 
   const input = {
     doc,
@@ -271,12 +425,12 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
       if (options.strict) throw e;
     }
     for (const f of out) {
-      const statement = doc.statements.find((s) => s.start <= f.range.start && f.range.start <= s.end);
+      const statement = statementHolding(doc, f.range.start);
       const place: Place = statement ? { doc, statement, ...(doc.sections[statement.section] ? { section: doc.sections[statement.section] as LintSection } : {}) } : { doc };
       // document rules give absolute ranges: express them from the statement's start
       const rel: RuleFinding = statement ? { ...f, range: { start: f.range.start - statement.start, end: f.range.end - statement.start } } : f;
       const related = (f.related ?? []).flatMap((r) => {
-        const location = resolveRef(afterUp as SchemaState, r.ref, (offset) => replay.location(0, offset, offset));
+        const location = resolveRef(afterUp, r.ref, (offset) => replay.pointAt(offset));
         return location ? [{ message: r.message, location }] : [];
       });
       if (statement) emit(rule.name, rel, place, related);
@@ -299,6 +453,16 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
   for (const u of unusedDirectives(directives)) directiveFinding('unused-directive', u.start, u.end, u.message);
   const all = [...kept, ...extra].sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : 1));
   return { findings: all, afterUp };
+}
+
+/**
+ * Lints one document. Requires loadSqlParser() to have resolved.
+ * @example const { findings } = lintFile(buildLintDocument(text, info), { path, settings: lintSettings(undefined), before: createSchemaState() });
+ */
+export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileResult {
+  const run = startRun(doc, options);
+  replayRange(run, 0, doc.statements.length);
+  return finishRun(run);
 }
 
 /** The edit that removes a directive (its whole line when alone on it), or one rule name and its comma. */

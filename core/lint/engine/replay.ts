@@ -5,19 +5,36 @@
 // undone when its transaction ends).
 // Invariants: the Up and Down sections are separate runs (a Down starts a fresh session on the
 // state the Up left); a statement that did not parse changes nothing; transaction ids are
-// unique within one replay and only compared within it.
+// unique within one replay and only compared within it; the session (settings, SET LOCAL undo,
+// search_path, transaction) is replaced, never changed in place, so a snapshot is a handful of
+// references; with a MutationLog every change of the schema is recorded (engine/relint.ts
+// rewinds and replays with it) and every location the replay creates is listed.
 
 import type { ExecutionMode } from '../../migrations/execution-plan';
 import type { LintDocument, LintSection, LintStatementRef } from '../document';
 import type { SchemaEffect } from '../schema-state/effects';
 import { applyEffects, type Replayer } from '../schema-state/apply-effects';
 import { forkState, type SchemaState, type SourceLocation } from '../schema-state/model';
+import { loggedState, type MutationLog } from './mutation-log';
 import { lineColumnAt, lineStarts } from '../../sql/text-position';
 import type { TransactionInfo } from '../rule';
 
 export interface ReplayTx {
   kind: TransactionInfo['kind'];
   id: number;
+}
+
+/** The session and transaction before a statement: enough to resume the replay there. */
+export interface ReplaySnapshot {
+  tx: ReplayTx;
+  blockDepth: number;
+  nextTx: number;
+  settings: ReadonlyMap<string, string>;
+  localUndo: ReadonlyMap<string, string | undefined>;
+  searchPath: string[];
+  section: LintSection | undefined;
+  sectionKind: 'up' | 'down' | 'file';
+  base: ReplayTx['kind'];
 }
 
 export interface ReplayFile {
@@ -41,9 +58,10 @@ export function sectionBase(section: Pick<LintSection, 'kind' | 'mode' | 'declar
 export class Replay implements Replayer {
   state: SchemaState;
   searchPath: string[] = ['public'];
-  /** Settings for the session (SET) and their values before SET LOCAL changed them. */
-  readonly settings = new Map<string, string>();
-  private localUndo = new Map<string, string | undefined>();
+  /** Settings for the session (SET); replaced on every change. */
+  settings: ReadonlyMap<string, string> = new Map();
+  /** Values before SET LOCAL changed them; replaced on every change. */
+  private localUndo: ReadonlyMap<string, string | undefined> = new Map();
   tx: ReplayTx = { kind: 'none', id: 0 };
   blockDepth = 0;
   private base: ReplayTx['kind'] = 'none';
@@ -51,14 +69,75 @@ export class Replay implements Replayer {
   section: LintSection | undefined;
   sectionKind: 'up' | 'down' | 'file' = 'file';
   private starts: number[] | undefined;
+  /** With a log: the locations `apply` put into the state, and those made for findings, in order. */
+  created: SourceLocation[] = [];
+  pointers: SourceLocation[] = [];
 
   constructor(
     before: SchemaState,
-    readonly doc: LintDocument,
+    public doc: LintDocument,
     readonly file: ReplayFile,
     readonly assumeInTransaction: boolean,
+    readonly log?: MutationLog,
   ) {
-    this.state = forkState(before);
+    this.state = log ? loggedState(before, log) : forkState(before);
+  }
+
+  /** The document changed (engine/relint.ts): its line starts must be found again. */
+  setDocument(doc: LintDocument): void {
+    this.doc = doc;
+    this.starts = undefined;
+  }
+
+  private last: ReplaySnapshot | undefined;
+
+  /** The session now (the previous snapshot when nothing changed: in a transaction, statement after statement). */
+  snapshot(): ReplaySnapshot {
+    const l = this.last;
+    if (
+      l &&
+      l.tx === this.tx &&
+      l.blockDepth === this.blockDepth &&
+      l.nextTx === this.nextTx &&
+      l.settings === this.settings &&
+      l.localUndo === this.localUndo &&
+      l.searchPath === this.searchPath &&
+      l.section === this.section &&
+      l.sectionKind === this.sectionKind &&
+      l.base === this.base
+    ) {
+      return l;
+    }
+    this.last = {
+      tx: this.tx,
+      blockDepth: this.blockDepth,
+      nextTx: this.nextTx,
+      settings: this.settings,
+      localUndo: this.localUndo,
+      searchPath: this.searchPath,
+      section: this.section,
+      sectionKind: this.sectionKind,
+      base: this.base,
+    };
+    return this.last;
+  }
+
+  restore(s: ReplaySnapshot): void {
+    this.tx = s.tx;
+    this.blockDepth = s.blockDepth;
+    this.nextTx = s.nextTx;
+    this.settings = s.settings;
+    this.localUndo = s.localUndo;
+    this.searchPath = s.searchPath;
+    this.section = s.section;
+    this.sectionKind = s.sectionKind;
+    this.base = s.base;
+  }
+
+  /** Line starts of the document's text (found once per text). */
+  lines(): number[] {
+    this.starts ??= lineStarts(this.doc.text);
+    return this.starts;
   }
 
   private newTx(kind: ReplayTx['kind']): ReplayTx {
@@ -69,8 +148,8 @@ export class Replay implements Replayer {
   beginSection(section: LintSection): void {
     this.section = section;
     this.sectionKind = !this.doc.migration ? 'file' : section.kind === 'down' ? 'down' : section.kind === 'file' ? 'file' : 'up';
-    this.settings.clear();
-    this.localUndo.clear();
+    this.settings = new Map();
+    this.localUndo = new Map();
     this.searchPath = ['public'];
     this.blockDepth = 0;
     this.base = sectionBase(section, this.doc.migration !== undefined, this.assumeInTransaction);
@@ -102,19 +181,40 @@ export class Replay implements Replayer {
   }
 
   private endTransaction(): void {
+    if (this.localUndo.size === 0) return;
+    const settings = new Map(this.settings);
     for (const [name, old] of this.localUndo) {
-      if (old === undefined) this.settings.delete(name);
-      else this.settings.set(name, old);
+      if (old === undefined) settings.delete(name);
+      else settings.set(name, old);
     }
-    this.localUndo.clear();
-    this.searchPath = searchPathOf(this.settings.get('search_path'));
+    this.settings = settings;
+    this.localUndo = new Map();
+    this.searchPath = searchPathOf(settings.get('search_path'));
+  }
+
+  /** A location in the file (not listed: for findings that are made again on every run). */
+  pointAt(offset: number): SourceLocation {
+    return this.makeLocation(0, offset, offset);
+  }
+
+  /** A location in the file for a statement finding's related information (listed in `pointers` when logging). */
+  pointer(offset: number): SourceLocation {
+    const loc = this.makeLocation(0, offset, offset);
+    if (this.log) this.pointers.push(loc);
+    return loc;
   }
 
   /** A statement-relative range of the statement at `base` as a location in the file. */
   location(base: number, start: number, end: number): SourceLocation {
-    this.starts ??= lineStarts(this.doc.text);
-    const a = lineColumnAt(this.doc.text, base + start, this.starts);
-    const b = lineColumnAt(this.doc.text, base + end, this.starts);
+    const loc = this.makeLocation(base, start, end);
+    if (this.log) this.created.push(loc);
+    return loc;
+  }
+
+  private makeLocation(base: number, start: number, end: number): SourceLocation {
+    const starts = this.lines();
+    const a = lineColumnAt(this.doc.text, base + start, starts);
+    const b = lineColumnAt(this.doc.text, base + end, starts);
     const loc: SourceLocation = {
       path: this.file.path,
       start: base + start,
@@ -142,20 +242,24 @@ export class Replay implements Replayer {
 
   private setting(name: string, value: string | undefined, local: boolean): void {
     if (name === '*') {
-      this.settings.clear();
+      this.settings = new Map();
       this.searchPath = ['public'];
       return;
     }
     if (local) {
       // SET LOCAL outside a transaction block does nothing (PostgreSQL warns)
       if (this.tx.kind === 'none') return;
-      if (!this.localUndo.has(name)) this.localUndo.set(name, this.settings.get(name));
+      if (!this.localUndo.has(name)) this.localUndo = new Map(this.localUndo).set(name, this.settings.get(name));
     } else if (this.localUndo.has(name)) {
       // a plain SET inside the transaction also survives it
-      this.localUndo.delete(name);
+      const undo = new Map(this.localUndo);
+      undo.delete(name);
+      this.localUndo = undo;
     }
-    if (value === undefined) this.settings.delete(name);
-    else this.settings.set(name, value);
+    const settings = new Map(this.settings);
+    if (value === undefined) settings.delete(name);
+    else settings.set(name, value);
+    this.settings = settings;
     if (name === 'search_path') this.searchPath = searchPathOf(value);
   }
 }

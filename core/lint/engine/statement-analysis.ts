@@ -4,8 +4,10 @@
 // analysis is found again by its unchanged text, wherever it moved.
 // Invariants: entries hold plain data only — parse trees are not kept (they are ~5× the text's
 // size, and a project has tens of thousands of statements), so a rule that must run again gets
-// a fresh parse from `treeOf`; the cache never holds more than CACHE_LIMIT entries (least
-// recently used evicted first); requires loadSqlParser() to have resolved.
+// a fresh parse from `treeOf`; the cache never holds more than CACHE_LIMIT entries — two
+// generations: entries used since the last turnover survive it, the others are dropped (an
+// approximate LRU that costs one Map lookup per hit, where a strict one would move every hit:
+// a lint of a 5,000-line file looks up every statement); requires loadSqlParser() to have resolved.
 
 import { parseStatementsSync } from '../../sql/parse';
 import { statementSource, type StatementSource } from '../ast/statement-source';
@@ -33,9 +35,19 @@ export interface ParsedTree {
   src: StatementSource;
 }
 
-const CACHE_LIMIT = 30_000;
+const CACHE_LIMIT = 40_000;
 export const MEMO_RUNS = 2;
-const cache = new Map<string, StatementAnalysis>();
+/** Entries used since the last turnover, and the generation before it. */
+let young = new Map<string, StatementAnalysis>();
+let old = new Map<string, StatementAnalysis>();
+
+function store(text: string, analysis: StatementAnalysis): void {
+  young.set(text, analysis);
+  if (young.size >= CACHE_LIMIT / 2) {
+    old = young;
+    young = new Map();
+  }
+}
 
 /** The last trees parsed, so rules that run right after an analysis do not parse again. */
 const recentTrees = new Map<string, ParsedTree>();
@@ -62,11 +74,13 @@ function parseOne(text: string): ParsedTree | undefined {
  * @example analyzeStatement('create index i on t (a)').effects[0].op === 'create-index'
  */
 export function analyzeStatement(text: string): StatementAnalysis {
-  const hit = cache.get(text);
-  if (hit) {
-    cache.delete(text);
-    cache.set(text, hit);
-    return hit;
+  const hit = young.get(text);
+  if (hit) return hit;
+  const older = old.get(text);
+  if (older) {
+    old.delete(text);
+    store(text, older);
+    return older;
   }
   const tree = parseOne(text);
   let analysis: StatementAnalysis;
@@ -82,11 +96,7 @@ export function analyzeStatement(text: string): StatementAnalysis {
     analysis = { ok: true, kind: tree.kind, effects, runs: [] };
     remember(text, tree);
   }
-  cache.set(text, analysis);
-  if (cache.size > CACHE_LIMIT) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
+  store(text, analysis);
   return analysis;
 }
 
@@ -101,11 +111,12 @@ export function treeOf(text: string): ParsedTree | undefined {
 
 /** Entries cached (for tests and the server's stats). */
 export function statementCacheSize(): number {
-  return cache.size;
+  return young.size + old.size;
 }
 
 /** Empties the caches (tests that measure cold runs). */
 export function clearStatementCache(): void {
-  cache.clear();
+  young = new Map();
+  old = new Map();
   recentTrees.clear();
 }

@@ -7,6 +7,7 @@ import type { AlterTableCmd, AlterTableStmt, RangeVar } from 'libpg-query';
 import { listOf, nodeAs } from '../ast/nodes';
 import type { StatementSource, TextRange } from '../ast/statement-source';
 import type { FixEdit, RelationInfo, RuleContext, RuleFinding, TableSize } from '../rule';
+import type { SchemaEffect } from '../schema-state/effects';
 import { alterTableCommandRanges, qnameOf, rangeVarRange } from '../schema-state/effects';
 import type { QName } from '../schema-state/model';
 
@@ -159,4 +160,34 @@ export function relationsOf(list: unknown): QName[] {
     const q = qnameOf(rv);
     return q ? [q] : [];
   });
+}
+
+/** The table a lock-taking effect locks (undefined: none, or a lock that does not block). */
+export function lockedTable(e: SchemaEffect): QName | undefined {
+  switch (e.op) {
+    case 'add-column':
+    case 'drop-column':
+    case 'alter-column-type':
+    case 'set-not-null':
+    case 'drop-not-null':
+    case 'set-default':
+    case 'add-identity':
+    case 'drop-identity':
+    case 'add-constraint':
+    case 'drop-constraint':
+    case 'attach-partition':
+    case 'detach-partition':
+    case 'create-trigger':
+      return e.table;
+    case 'create-index':
+      return e.concurrent ? undefined : e.table;
+    case 'rename':
+      return e.kind === 'table' || e.kind === 'column' || e.kind === 'constraint' ? (e.table ?? e.target) : undefined;
+    case 'drop':
+      return e.kind === 'table' ? e.target : e.kind === 'index' || e.kind === 'trigger' ? e.table : undefined;
+    case 'data':
+      return e.verb === 'truncate' ? e.table : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -3,16 +3,25 @@
 // (a rollback leaves it, and migrating again fails on it), or one that existed before is gone
 // after the Down. Known by replaying the Down on the schema the Up left and comparing with the
 // schema before the Up — not by matching statement text, so `DROP TABLE` covers its columns
-// and indexes, and a rename back counts as a reversal.
-// Invariants: judged only for files with both sections and a Down with statements (no Down at
-// all is up-without-down), and not when a statement's effects are unknown (a syntax error, a
-// DO block): the replay would be a guess.
+// and indexes, and a rename back counts as a reversal. In a split layout (golang-migrate's
+// `0003_x.up.sql` / `0003_x.down.sql`, Hasura's `up.sql` / `down.sql`) the Down file is judged:
+// its findings are in it, with related information pointing at the Up file's statement.
+// Invariants: judged only for a Down with statements (no Down at all is up-without-down), and
+// not when a statement's effects are unknown (a syntax error, a DO block): the replay would be
+// a guess.
 
-import type { DocumentRule, RuleFinding } from '../rule';
+import type { DocumentRule, RelatedRef, RuleFinding } from '../rule';
 import type { SchemaState, SourceLocation } from '../schema-state/model';
 import { displayName } from '../schema-state/model';
 
 type Kind = 'table' | 'index' | 'type' | 'function';
+
+/** How a finding about an object points at where the Up created it (functions have no such reference). */
+const REF: Partial<Record<Kind, (key: string) => RelatedRef>> = {
+  table: (key) => ({ kind: 'table', table: key }),
+  index: (key) => ({ kind: 'index', index: key }),
+  type: (key) => ({ kind: 'type', type: key }),
+};
 const MAPS: { kind: Kind; map: 'tables' | 'indexes' | 'types' | 'functions' }[] = [
   { kind: 'table', map: 'tables' },
   { kind: 'index', map: 'indexes' },
@@ -31,30 +40,38 @@ export const downDoesNotReverse: DocumentRule = {
   defaultLevel: 'warning',
   scope: 'document',
   check({ doc, before, afterDown, parseErrors, statements }): RuleFinding[] {
-    if (!doc.migration || doc.migration.role !== 'sections' || !afterDown || parseErrors) return [];
+    const role = doc.migration?.role;
+    if (!doc.migration || (role !== 'sections' && role !== 'down') || !afterDown || parseErrors) return [];
     const down = doc.sections.find((s) => s.kind === 'down');
     if (!down || down.statements.length === 0) return [];
     if (statements.some((s) => s.effects.some((e) => e.op === 'opaque'))) return [];
     const version = doc.migration.version;
-    const downRange = down.marker ? { start: down.marker.start, end: down.marker.end } : { start: down.start, end: down.start };
-    // where the Up created it, when that is in this file
-    const here = (loc: SourceLocation) => (loc.migration === version && loc.section !== 'down' ? { start: loc.start, end: loc.end } : downRange);
+    const split = role === 'down';
+    // a split Down file has no marker: its first statement stands for it
+    const first = doc.statements[down.statements[0] as number];
+    const downRange = down.marker ? { start: down.marker.start, end: down.marker.end } : first && split ? { start: first.start, end: first.end } : { start: down.start, end: down.start };
+    // where the Up created it, when that is in this file (a split layout's Up is another file)
+    const here = (loc: SourceLocation) => (!split && loc.migration === version && loc.section !== 'down' ? { start: loc.start, end: loc.end } : downRange);
+    const noun = split ? 'Down file' : 'Down section';
     const out: RuleFinding[] = [];
-    const left = (what: string, loc: SourceLocation) =>
-      out.push({ range: here(loc), message: `The Down section does not drop ${what}, which the Up creates — after a rollback it is still there, and migrating again fails on it.` });
-    const lost = (what: string) => out.push({ range: downRange, message: `After the Down section ${what} is gone, but it existed before the Up — the Down should create it again (or the Up should not drop it).` });
+    const left = (what: string, loc: SourceLocation, ref?: RelatedRef) => {
+      const f: RuleFinding = { range: here(loc), message: `The ${noun} does not drop ${what}, which the Up creates — after a rollback it is still there, and migrating again fails on it.` };
+      if (split && ref) f.related = [{ message: `the Up creates ${what} here`, ref }];
+      out.push(f);
+    };
+    const lost = (what: string) => out.push({ range: downRange, message: `After the ${noun} ${what} is gone, but it existed before the Up — the Down should create it again (or the Up should not drop it).` });
 
     for (const { kind, map } of MAPS) {
       const was = (before as SchemaState)[map] as Map<string, { schema?: string; name: string; createdAt: SourceLocation }>;
       const now = afterDown[map] as Map<string, { schema?: string; name: string; createdAt: SourceLocation }>;
-      for (const [key, entry] of now) if (!was.has(key)) left(`${kind} ${nameOf(key, entry)}`, entry.createdAt);
+      for (const [key, entry] of now) if (!was.has(key)) left(`${kind} ${nameOf(key, entry)}`, entry.createdAt, REF[kind]?.(key));
       for (const [key, entry] of was) if (!now.has(key)) lost(`${kind} ${nameOf(key, entry)}`);
     }
     for (const [key, t] of afterDown.tables) {
       const old = before.tables.get(key);
       if (!old || !old.knownColumns || !t.knownColumns) continue;
       const table = displayName(t.schema, t.name);
-      for (const c of t.columns) if (!old.columns.some((o) => o.name === c.name)) left(`column ${table}.${c.name}`, c.createdAt);
+      for (const c of t.columns) if (!old.columns.some((o) => o.name === c.name)) left(`column ${table}.${c.name}`, c.createdAt, { kind: 'column', table: key, column: c.name });
       for (const c of old.columns) if (!t.columns.some((n) => n.name === c.name)) lost(`column ${table}.${c.name}`);
     }
     return out;

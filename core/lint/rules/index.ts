@@ -12,6 +12,7 @@ import { addUniqueWithoutIndex } from './add-unique-without-index';
 import { changeColumnType } from './change-column-type';
 import { checkWithoutNotValid } from './check-without-not-valid';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
+import { dataChangeWithDdl } from './data-change-with-ddl';
 import { disableTriggers } from './disable-triggers';
 import { downDoesNotReverse } from './down-does-not-reverse';
 import { dropColumn } from './drop-column';
@@ -19,6 +20,7 @@ import { dropDatabase } from './drop-database';
 import { dropTable } from './drop-table';
 import { enumValueInSameTransaction } from './enum-value-in-same-transaction';
 import { foreignKeyWithoutNotValid } from './foreign-key-without-not-valid';
+import { nonIdempotentDdl } from './non-idempotent-ddl';
 import { preferBigintKeys } from './prefer-bigint-keys';
 import { preferIdentity } from './prefer-identity';
 import { preferText } from './prefer-text';
@@ -29,6 +31,7 @@ import { renameTable } from './rename-table';
 import { requireConcurrentIndex } from './require-concurrent-index';
 import { requireConcurrentIndexDrop } from './require-concurrent-index-drop';
 import { requireLockTimeout } from './require-lock-timeout';
+import { requireStatementTimeout } from './require-statement-timeout';
 import { setNotNull } from './set-not-null';
 import { transactionNesting } from './transaction-nesting';
 import { truncateTable } from './truncate-table';
@@ -49,6 +52,15 @@ const unusedDirective: ExternalRule = {
   summary: 'A -- pglc:disable / allow comment that silences nothing: remove it before it hides a future finding.',
   category: 'directives',
   defaultLevel: 'warning',
+  scope: 'external',
+};
+
+/** plpgsql_check's findings on function bodies (core/lint/plpgsql-check.ts, `pglc db lint --functions`). */
+const plpgsqlCheck: ExternalRule = {
+  name: 'plpgsql-check',
+  summary: 'plpgsql_check found a problem in a PL/pgSQL function body (a missing column, a wrong type, unreachable code…).',
+  category: 'functions',
+  defaultLevel: 'error',
   scope: 'external',
 };
 
@@ -80,9 +92,9 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   validateInSameTransaction,
 ];
 
-export const DOCUMENT_RULES: readonly DocumentRule[] = [appliedMigrationModified, downDoesNotReverse, requireLockTimeout, upWithoutDown];
+export const DOCUMENT_RULES: readonly DocumentRule[] = [appliedMigrationModified, dataChangeWithDdl, downDoesNotReverse, nonIdempotentDdl, requireLockTimeout, requireStatementTimeout, upWithoutDown];
 
-export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective];
+export const ALL_RULES: readonly LintRule[] = [...STATEMENT_RULES, ...DOCUMENT_RULES, invalidDirective, unusedDirective, plpgsqlCheck];
 
 export const RULE_NAMES: readonly string[] = ALL_RULES.map((r) => r.name);
 

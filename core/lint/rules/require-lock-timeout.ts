@@ -10,35 +10,35 @@
 import type { DocumentRule, RuleFinding } from '../rule';
 import type { SchemaEffect } from '../schema-state/effects';
 import { objectKey, type QName } from '../schema-state/model';
+import { lockedTable } from './common';
 
-/** The table a lock-taking effect locks (undefined: none, or a lock that does not block). */
-function lockedTable(e: SchemaEffect): QName | undefined {
-  switch (e.op) {
-    case 'add-column':
-    case 'drop-column':
-    case 'alter-column-type':
-    case 'set-not-null':
-    case 'drop-not-null':
-    case 'set-default':
-    case 'add-identity':
-    case 'drop-identity':
-    case 'add-constraint':
-    case 'drop-constraint':
-    case 'attach-partition':
-    case 'detach-partition':
-    case 'create-trigger':
-      return e.table;
-    case 'create-index':
-      return e.concurrent ? undefined : e.table;
-    case 'rename':
-      return e.kind === 'table' || e.kind === 'column' || e.kind === 'constraint' ? (e.table ?? e.target) : undefined;
-    case 'drop':
-      return e.kind === 'table' ? e.target : e.kind === 'index' || e.kind === 'trigger' ? e.table : undefined;
-    case 'data':
-      return e.verb === 'truncate' ? e.table : undefined;
-    default:
-      return undefined;
+/** What the rule needs of one statement's effects. */
+interface Summary {
+  /** Keys of the tables it creates. */
+  creates: string[];
+  /** The first table it locks. */
+  locked?: QName;
+  /** It sets lock_timeout (true: to a non-zero value; false: to 0, or RESET ALL), last one wins. */
+  timeout?: boolean;
+}
+
+/** Summaries by effects list: a statement's effects are one list for as long as its text is unchanged, and the editor lints a long file on every keystroke. */
+const summaries = new WeakMap<readonly SchemaEffect[], Summary>();
+
+function summary(effects: readonly SchemaEffect[]): Summary {
+  let s = summaries.get(effects);
+  if (s) return s;
+  s = { creates: [] };
+  for (const e of effects) {
+    if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) s.timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
+    else if (e.op === 'create-table') s.creates.push(objectKey(e.table.schema ?? 'public', e.table.name));
+    else if (!s.locked) {
+      const q = lockedTable(e);
+      if (q) s.locked = q;
+    }
   }
+  summaries.set(effects, s);
+  return s;
 }
 
 export const requireLockTimeout: DocumentRule = {
@@ -54,19 +54,17 @@ export const requireLockTimeout: DocumentRule = {
     let timeout = false;
     let reported = false;
     for (const s of statements) {
-      if (s.section === 'preamble') continue;
+      if (s.section === 'preamble' || s.effects.length === 0) continue;
       if (s.ref.section !== section) {
         section = s.ref.section;
         timeout = false;
         reported = false;
       }
-      for (const e of s.effects) {
-        if (e.op === 'session' && (e.name === 'lock_timeout' || e.name === '*')) timeout = e.name === 'lock_timeout' && e.value !== undefined && !/^'?0'?$/.test(e.value);
-        if (e.op === 'create-table') created.add(objectKey(e.table.schema ?? 'public', e.table.name));
-      }
-      if (timeout || reported) continue;
-      const locked = s.effects.map(lockedTable).find((q): q is QName => q !== undefined);
-      if (!locked) continue;
+      const sum = summary(s.effects);
+      if (sum.creates.length) for (const key of sum.creates) created.add(key);
+      if (sum.timeout !== undefined) timeout = sum.timeout;
+      const locked = sum.locked;
+      if (timeout || reported || !locked) continue;
       const key = objectKey(locked.schema ?? 'public', locked.name);
       if (created.has(key) || !before.tables.has(key)) continue;
       reported = true;

@@ -14,8 +14,8 @@ export const upWithoutDown: DocumentRule = {
   check({ doc, statements, companion }): RuleFinding[] {
     const info = doc.migration;
     if (!info || info.format === 'supabase') return [];
-    const upStatements = statements.filter((s) => s.section === 'up' && !s.ref.meta);
-    if (upStatements.length === 0) return [];
+    const firstUp = statements.find((s) => s.section === 'up' && !s.ref.meta);
+    if (!firstUp) return [];
     if (info.role === 'up') {
       // a split layout: the Down file is the companion; unknown companion → not judged
       if (!companion || companion.role !== 'down') return [];
@@ -24,7 +24,7 @@ export const upWithoutDown: DocumentRule = {
       const down = doc.sections.find((s) => s.kind === 'down');
       if (down && down.statements.length > 0) return [];
     } else return [];
-    const first = upStatements[0]?.ref;
+    const first = firstUp.ref;
     const up = doc.sections.find((s) => s.kind === 'up');
     const range = up?.marker ? { start: up.marker.start, end: up.marker.end } : { start: first?.start ?? 0, end: first?.end ?? 0 };
     const where = info.role === 'up' ? 'its Down file is missing or empty' : 'it has no Down section with statements';

@@ -132,6 +132,11 @@ export interface Replayer {
 function addColumn(r: Replayer, tableKey: string, spec: ColumnSpec, place: StatementPlace): void {
   const table = r.state.tables.get(tableKey);
   if (!table || table.columns.some((c) => c.name === spec.name)) return;
+  r.state.tables.set(tableKey, { ...table, columns: [...table.columns, newColumn(r, table, tableKey, spec, place)] });
+}
+
+/** The state of a new column of `table`, and the sequence a serial or identity column owns. */
+function newColumn(r: Replayer, table: TableState, tableKey: string, spec: ColumnSpec, place: StatementPlace): ColumnState {
   const loc = place.loc(spec.at);
   const col = columnState(spec, loc);
   const serial = spec.type ? SERIAL_BASE[spec.type.name] : undefined;
@@ -143,7 +148,7 @@ function addColumn(r: Replayer, tableKey: string, spec: ColumnSpec, place: State
       col.default = { sql: `nextval('${seqName}'::regclass)`, calls: ['nextval'], constant: false };
     }
   }
-  r.state.tables.set(tableKey, { ...table, columns: [...table.columns, col] });
+  return col;
 }
 
 function constraintName(r: Replayer, table: TableState, spec: ConstraintSpec): string {
@@ -382,7 +387,11 @@ function applyEffect(r: Replayer, e: SchemaEffect, place: StatementPlace): void 
         } else t.knownColumns = false;
       }
       s.tables.set(key, t);
-      for (const c of e.columns) addColumn(r, key, c, place);
+      // the columns go into the new entry itself: no other state holds it yet (one copy per
+      // column would make a wide CREATE TABLE quadratic)
+      const columns = [...t.columns];
+      for (const c of e.columns) if (!columns.some((x) => x.name === c.name)) columns.push(newColumn(r, t, key, c, place));
+      t.columns = columns;
       for (const c of e.constraints) addConstraint(r, key, c, place);
       return;
     }

@@ -70,7 +70,8 @@ export type SchemaEffect =
   | { op: 'create-trigger'; name: string; table: QName; function: QName; replace: boolean; at: TextRange }
   | { op: 'create-policy'; name: string; table: QName; at: TextRange }
   | { op: 'session'; name: string; value?: string; local: boolean; at: TextRange }
-  | { op: 'data'; verb: DataVerb; table: QName; filtered: boolean; at: TextRange }
+  /** `fromQuery`: an INSERT … SELECT (its row count is not in the text). */
+  | { op: 'data'; verb: DataVerb; table: QName; filtered: boolean; fromQuery?: boolean; at: TextRange }
   | { op: 'opaque'; why: string; at: TextRange };
 
 /** `schema.name` as written in a RangeVar. */
@@ -567,9 +568,9 @@ function sessionEffects(src: StatementSource, kind: string, node: Record<string,
   return out;
 }
 
-function dataEffect(src: StatementSource, verb: DataVerb, rv: RangeVar | undefined, filtered: boolean): SchemaEffect[] {
+function dataEffect(src: StatementSource, verb: DataVerb, rv: RangeVar | undefined, filtered: boolean, fromQuery = false): SchemaEffect[] {
   const table = qnameOf(rv);
-  return table ? [{ op: 'data', verb, table, filtered, at: src.all }] : [];
+  return table ? [{ op: 'data', verb, table, filtered, ...(fromQuery ? { fromQuery } : {}), at: src.all }] : [];
 }
 
 /**
@@ -716,7 +717,10 @@ export function extractEffects(src: StatementSource, kind: string, node: Record<
       return [{ op: 'opaque', why: 'a procedure call', at: src.all }];
     case 'InsertStmt': {
       const n = node as NonNullable<ReturnType<typeof nodeAs<'InsertStmt'>>>;
-      return dataEffect(src, 'insert', n.relation, false);
+      const select = nodeAs(n.selectStmt, 'SelectStmt');
+      // VALUES lists are a SelectStmt too; a query reads rows from somewhere
+      const fromQuery = select !== undefined && !(Array.isArray(select.valuesLists) && select.valuesLists.length > 0);
+      return dataEffect(src, 'insert', n.relation, false, fromQuery);
     }
     case 'UpdateStmt': {
       const n = node as NonNullable<ReturnType<typeof nodeAs<'UpdateStmt'>>>;
