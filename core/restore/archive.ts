@@ -221,15 +221,7 @@ async function readArchiveHead(rc: ReadContext, workRoot: string, pgRestore: Fou
       await cleanup();
       return undefined;
     }
-    const toc = parseToc(list);
-    if (status.code !== 0 || (toc.length === 0 && manifest.tables.length > 0)) {
-      throw new PglcError('backup-corrupt', {
-        what: `Backup ${manifest.id}: pg_restore cannot read the archive`,
-        why: lister.errorLines().join(' / ') || `pg_restore --list exited with code ${status.code} and listed ${toc.length} entries`,
-        fix: 'Use another backup; nothing was changed.',
-        details: { id: manifest.id },
-      });
-    }
+    const toc = checkedToc(list, status.code, lister.errorLines(), manifest);
     const path = join(workDir, 'archive-head.dump');
     await writeFile(path, Buffer.concat(head), { mode: 0o600 });
     const checks = readChecks(manifest, { decompressed: manifest.compression.algorithm !== 'zstd' });
@@ -256,12 +248,17 @@ export async function listArchive(path: string, manifest: BackupManifest, pgRest
   let list = '';
   run.child.stdout!.setEncoding('utf8').on('data', (d: string) => (list += d));
   const status = await run.exited;
+  return checkedToc(list, status.code, run.errorLines(), manifest);
+}
+
+/** The parsed listing of `pg_restore --list`, or `backup-corrupt` when pg_restore could not read the archive. */
+function checkedToc(list: string, code: number | null, errorLines: string[], manifest: BackupManifest): TocEntry[] {
   const toc = parseToc(list);
   // An empty database dumps to an archive with no entries; only then is an empty listing right.
-  if (status.code !== 0 || (toc.length === 0 && manifest.tables.length > 0)) {
+  if (code !== 0 || (toc.length === 0 && manifest.tables.length > 0)) {
     throw new PglcError('backup-corrupt', {
       what: `Backup ${manifest.id}: pg_restore cannot read the archive`,
-      why: run.errorLines().join(' / ') || `pg_restore --list exited with code ${status.code} and listed ${toc.length} entries`,
+      why: errorLines.join(' / ') || `pg_restore --list exited with code ${code} and listed ${toc.length} entries`,
       fix: 'Use another backup; nothing was changed.',
       details: { id: manifest.id },
     });
