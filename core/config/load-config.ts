@@ -87,12 +87,14 @@ const KNOWN: Record<string, readonly string[]> = {
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
   'backup.notify': ['command', 'webhook'],
   lint: ['assume_in_transaction', 'rules', 'exclude', 'postgres_version'],
-  restore: ['keep_old_days', 'anonymize_rules'],
+  restore: ['keep_old_days', 'anonymize_rules', 'maintenance_work_mem'],
 };
 
 const LINT_LEVELS = ['off', 'info', 'warning', 'error'] as const;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** PostgreSQL's memory units, as `maintenance_work_mem` takes them. */
+const MEMORY_SETTING = /^[1-9][0-9]*\s*(kB|MB|GB|TB)$/;
 
 /**
  * Parses pglc.toml text into a ProjectConfig (no I/O). `env` supplies the overrides.
@@ -266,6 +268,13 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
   const restore: RestoreConfig = { anonymizeRules: optString(st, restoreT, 'restore', 'anonymize_rules', { nonEmpty: true }) ?? DEFAULT_ANONYMIZE_RULES };
   const keepOld = optNumber(st, restoreT, 'restore', 'keep_old_days', { min: 0, integer: true });
   if (keepOld !== undefined) restore.keepOldDays = keepOld;
+  const loadMemory = optString(st, restoreT, 'restore', 'maintenance_work_mem', { nonEmpty: true });
+  if (loadMemory !== undefined) {
+    if (loadMemory !== 'server' && !MEMORY_SETTING.test(loadMemory)) {
+      throw invalid(st, 'restore.maintenance_work_mem', '"restore.maintenance_work_mem" must be an amount of memory like "512MB" or "2GB", or "server"', `found ${describeValue(loadMemory)}`);
+    }
+    restore.maintenanceWorkMem = loadMemory;
+  }
 
   const config: ProjectConfig = {
     root: opts.root,

@@ -50,6 +50,11 @@ export interface RestoreConfig {
   keepOldDays?: number;
   /** Anonymization rules (relative to the project root), default pglc/anonymize.yaml. */
   anonymizeRules: string;
+  /**
+   * maintenance_work_mem of the sessions that load a restored copy (index and constraint builds),
+   * e.g. "1GB"; "server" keeps the server's. Unset: 1GB, capped on a server on this machine.
+   */
+  maintenanceWorkMem?: string;
 }
 
 export interface ProjectConfig {

@@ -15,6 +15,8 @@ import { prepareAnonymization } from '../anonymize/anonymize';
 import { applyDatabaseShell, createDatabase, dropMarkedDatabase, unusedRestoreName } from './database-admin';
 import type { PreparedRestore } from './prepare-restore';
 import { loadArchive } from './run-pg-restore';
+import { tuneCopyForLoad, untuneCopy } from './load-settings';
+import { loadedRowCounts } from './loaded-row-counts';
 import { swapDatabases } from './swap-databases';
 import { quoteIdent } from '../sql/quote';
 import { verifyRestored } from './verify-restored';
@@ -40,6 +42,8 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
   const copyTarget = { ...p.target, database: name };
   await createDatabase(admin, name, p.state.shell, { kind: 'restore', database: p.target.database, environment: opened.env.name, at: p.startedAt.toISOString(), backupId: manifest.id });
   try {
+    const tuned = await tuneCopyForLoad(admin, name, { jobs: p.jobs, target: p.target, ...(p.project.restore.maintenanceWorkMem ? { configured: p.project.restore.maintenanceWorkMem } : {}) });
+    if (tuned.described) note(c, `Loading with ${tuned.described} (on ${name} only, until the load is done).`, 'info');
     progress(c, 'restore.load', `Restoring ${manifest.id} into ${name}…`);
     await loadArchive(archive, copyTarget, p.tools, {
       jobs: p.jobs,
@@ -49,16 +53,19 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
       superuser: p.state.role.superuser,
       what: 'the new copy',
     }, c);
+    await untuneCopy(admin, name, tuned);
     const client = await connect(copyTarget, { envName: opened.env.name, applicationName: 'pglc restore' });
     const warnings: string[] = [];
     let anonymized: AnonymizeSummary | undefined;
     let verified;
     try {
       progress(c, 'restore.check', `Checking ${name} against the backup…`);
+      // Read before ANALYZE's connection joins the loaders' (gone) sessions in the database.
+      const knownRows = p.mode === 'full' ? await loadedRowCounts(client, { signal: ctx.signal }) : undefined;
       // Without anonymization the statistics can be gathered while the rows are counted, on a
       // second connection: the data will not change before the swap.
       const analyzing = p.mode === 'full' && !p.rules ? analyzeAside(copyTarget, opened.env.name) : undefined;
-      const checking = verifyRestored(client, manifest, archive.toc, { rows: p.mode === 'full', objects: true, signal: ctx.signal });
+      const checking = verifyRestored(client, manifest, archive.toc, { rows: p.mode === 'full', objects: true, signal: ctx.signal, ...(knownRows ? { knownRows } : {}) });
       const [checked, analyzed] = await Promise.allSettled([checking, analyzing]);
       if (checked.status === 'rejected') throw checked.reason;
       if (analyzed.status === 'rejected') throw analyzed.reason;

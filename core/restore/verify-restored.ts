@@ -43,13 +43,13 @@ export async function verifyRestored(
   c: Pick<DbClient, 'query'>,
   manifest: BackupManifest,
   toc: TocEntry[],
-  opts: { rows: boolean; tables?: BackupManifest['tables']; objects: boolean; signal?: AbortSignal },
+  opts: { rows: boolean; tables?: BackupManifest['tables']; objects: boolean; signal?: AbortSignal; knownRows?: Map<string, number> },
 ): Promise<{ checks: string[]; tables: number; exactTables: number; rows: number; exact: boolean }> {
   const checks: string[] = [];
   const tables = opts.tables ?? manifest.tables;
   let exactTables = 0;
   if (opts.rows) {
-    const r = await compareWithManifest(c, manifest, { tables, largeObjects: !opts.tables, signal: opts.signal });
+    const r = await compareWithManifest(c, manifest, { tables, largeObjects: !opts.tables, signal: opts.signal, ...(opts.knownRows ? { known: opts.knownRows } : {}) });
     exactTables = r.rows;
     checks.push(`${r.tables} table${r.tables === 1 ? '' : 's'} present${r.rows ? `, exact row counts of ${r.rows === r.tables ? 'all' : r.rows} match the backup` : ''}`);
     if (r.largeObjects !== undefined) checks.push(`${r.largeObjects} large object${r.largeObjects === 1 ? '' : 's'} present`);

@@ -1,5 +1,6 @@
 // What a restore refuses, and that a refusal touches nothing: a corrupted backup (found by the
-// check, or — damaged before it was stored — while the new copy loads), a wrong key,
+// check, or — damaged before it was stored — while the new copy loads), a copy whose row counts
+// differ from the backup's, a wrong key,
 // a protected target without (or with a wrong) typed name, --no-backup on a protected target,
 // a protected environment's data going elsewhere without --anonymize; and the locks: a restore
 // waits for a migration holding the database's lock, and fails clearly when it does not end.
@@ -88,6 +89,20 @@ describe('pglc restore refuses, and touches nothing', () => {
     assert.match(r.result!.error!.what, /does not decompress/);
     await untouched(db.name, before);
     assert.ok(id);
+  });
+
+  it('a copy whose rows differ from what the backup recorded stops at the check (the statistics\' counts are confirmed by a scan): the copy is dropped', async (t) => {
+    const { db, p, env, id } = await setUp(t);
+    const before = await fingerprint((s) => q(db.name, s));
+    const manifestPath = join(p.dir, 'backups', id, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.tables.find((x: { name: string }) => x.name === 'people').rows = 49;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const r = await runPglc(['restore', id, '--env', 'test', '--no-backup', '--json'], { cwd: p.dir, env });
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.result!.error!.code, 'backup-verify-failed', r.stdout);
+    assert.match(r.result!.error!.why, /public\.people has 50 rows, the manifest 49/);
+    await untouched(db.name, before);
   });
 
   it('a wrong key stops at the check', async (t) => {
