@@ -1,14 +1,16 @@
 // Loading an archive into a database with the real tools: pg_restore (custom and directory
 // archives, with --jobs workers; a streamed custom archive section by section, its data piped
-// from the store) or psql (plain dumps), with progress per table from pg_restore --verbose and
+// from the store — dealt out to several pg_restore streams, a big table's rows split between
+// them, when there is enough of it) or psql (plain dumps), with progress per table from pg_restore --verbose and
 // pg_restore's or psql's own error text on failure.
 // Invariants: tools connect through PG* variables only (no password in argv); --exit-on-error /
 // ON_ERROR_STOP — a restore that hit an error is a failed restore, never a partial success;
 // without owners or grants, plain dumps lose exactly what pg_restore --no-owner /
 // --no-privileges would drop (ALTER … OWNER TO, GRANT/REVOKE lines outside COPY data).
 
+import type { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -21,9 +23,12 @@ import { pgToolEnv } from '../backup/pg-tool-env';
 import { spawnTool, toolFailure, type ToolRun } from '../backup/pg-dump-process';
 import { feedChild } from '../backup/tool-sinks';
 import { conninfoDbname, streamFile, type ReadContext } from '../backup/restore-into';
-import type { BackupFileEntry, BackupTableEntry } from '../../protocol/index';
-import { tocNames, type MaterializedArchive, type TocEntry } from './archive';
-import { zstdFromStore } from './zstd-from-store';
+import type { BackupFileEntry } from '../../protocol/index';
+import type { MaterializedArchive } from './archive';
+import { readArchiveLayout, type ArchiveLayout } from './archive-layout';
+import { DataRouter, type RouterSink } from './data-router';
+import { planDataStreams, type DataStreamPlan } from './data-streams';
+import { zstdFromStore, type ZstdFromStore } from './zstd-from-store';
 
 export interface LoadOptions {
   jobs: number;
@@ -81,24 +86,28 @@ function pgRestoreArgs(archive: MaterializedArchive, target: ConnectionTarget, o
 /** Progress from pg_restore --verbose lines, counted over every pg_restore of one load. */
 function progressLines(archive: MaterializedArchive, opts: LoadOptions, ctx: OperationContext): (line: string) => void {
   const tables = archive.toc.filter((e) => e.type === 'TABLE DATA').length;
+  // A table split across streams is reported by each of them: counted once.
+  const seen = new Set<string>();
   let done = 0;
   return (line) => {
     const m = /processing data for table "([^"]+)"/.exec(line);
-    if (m) {
+    if (m && !seen.has(m[1]!)) {
+      seen.add(m[1]!);
       done++;
       progress(ctx, 'restore.load', `Loading ${opts.what}: table ${done} of ${tables} (${m[1]})`, { current: done, total: tables, unit: 'tables' });
     } else if (/creating INDEX|creating CONSTRAINT|creating FK CONSTRAINT/.test(line)) {
-      progress(ctx, 'restore.load', `Loading ${opts.what}: building indexes and constraints…`);
+      progress(ctx, 'restore.indexes', `Loading ${opts.what}: building indexes and constraints…`);
     }
   };
 }
 
 /**
- * A whole restore of a streamed custom archive, in pg_restore's own three sections: the schema
- * from the archive's head; the data streamed from the store into pg_restore's standard input —
- * in up to `jobs` streams, each reading the whole backup (checked again) and loading its share of
- * the tables, when the tables are big enough to share; then indexes and constraints from the
- * head with `jobs` workers.
+ * A whole restore of a streamed custom archive, in pg_restore's own three sections. With one job
+ * or little data: schema and data in one pg_restore reading the store (zstd writing straight
+ * into its standard input). Otherwise: the schema from the archive's head; the data read from the
+ * store once (checked again) and dealt out by a DataRouter to `jobs` pg_restore streams — a big
+ * table's rows split between all of them, the other tables whole to one; then indexes and
+ * constraints from the head with `jobs` workers.
  */
 async function loadStreamed(
   archive: MaterializedArchive,
@@ -111,36 +120,153 @@ async function loadStreamed(
   ctx: OperationContext,
 ): Promise<void> {
   const base = pgRestoreArgs(archive, target, opts);
-  const shares = dataShares(archive.toc, source.rc.manifest.tables, opts.jobs);
-  // One stream: the schema comes first in the stream itself, one pg_restore fewer.
-  if (shares.length > 1) await waitTool(spawnTool(pgRestore.path, [...base, '--section=pre-data', archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
-  await Promise.all(shares.map(async (share, i) => {
-    const args = shares.length > 1 ? [...base, '--section=data'] : [...base, '--section=pre-data', '--section=data'];
-    if (shares.length > 1) {
-      const list = join(archive.workDir, `data-${i}.list`);
-      await writeFile(list, share.map((e) => e.line).join('\n') + '\n', { mode: 0o600 });
-      args.push(`--use-list=${list}`);
-    }
-    if (source.rc.manifest.compression.algorithm === 'zstd') return loadFromZstd({ ...source.rc, ctx }, source.file, pgRestore.path, args, { env, onLine }, target, opts, ctx);
-    const run = spawnTool(pgRestore.path, args, { env, group: true, onLine, stdio: ['pipe', 'ignore', 'pipe'] });
-    const abort = (): void => run.kill();
-    ctx.signal?.addEventListener('abort', abort, { once: true });
-    try {
-      // The stream checks every byte again (size, SHA-256, authenticated chunks): a backup
-      // changed since the verification fails here, and the unfinished copy is dropped.
-      await streamFile({ ...source.rc, ctx }, source.file, feedChild(run.child));
-    } catch (e) {
-      run.kill();
-      await run.exited;
-      throw e;
-    } finally {
-      ctx.signal?.removeEventListener('abort', abort);
-    }
-    await waitTool(run, 'pg_restore', target, opts, ctx);
-  }));
+  const layout = readArchiveLayout(await readFile(archive.path));
+  const plan = layout ? planDataStreams(layout, archive.toc, source.rc.manifest.tables, opts.jobs) : undefined;
+  if (!layout || !plan) {
+    const args = [...base, '--section=pre-data', '--section=data'];
+    if (source.rc.manifest.compression.algorithm === 'zstd') await loadFromZstd({ ...source.rc, ctx }, source.file, pgRestore.path, args, { env, onLine }, target, opts, ctx);
+    else await loadFromNode(source, pgRestore.path, args, { env, onLine }, target, opts, ctx);
+  } else {
+    await waitTool(spawnTool(pgRestore.path, [...base, '--section=pre-data', archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
+    if (plan.split.length) progress(ctx, 'restore.load', `Loading ${opts.what}: ${plan.split.join(', ')} in ${plan.lists.length} streams side by side…`);
+    await loadRouted(archive.workDir, layout, plan, source, pgRestore.path, base, { env, onLine }, target, opts, ctx);
+  }
+  progress(ctx, 'restore.indexes', `Loading ${opts.what}: building indexes and constraints…`);
   const post = [...base, '--section=post-data'];
   if (opts.jobs > 1) post.push(`--jobs=${opts.jobs}`);
   await waitTool(spawnTool(pgRestore.path, [...post, archive.path], { env, group: true, onLine }), 'pg_restore', target, opts, ctx);
+}
+
+/** One pg_restore fed by Node from the store (archives stored without zstd). */
+async function loadFromNode(
+  source: NonNullable<MaterializedArchive['streamed']>,
+  pgRestorePath: string,
+  args: string[],
+  run0: { env: Record<string, string>; onLine: (line: string) => void },
+  target: ConnectionTarget,
+  opts: LoadOptions,
+  ctx: OperationContext,
+): Promise<void> {
+  const run = spawnTool(pgRestorePath, args, { env: run0.env, group: true, onLine: run0.onLine, stdio: ['pipe', 'ignore', 'pipe'] });
+  const abort = (): void => run.kill();
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    // The stream checks every byte again (size, SHA-256, authenticated chunks): a backup
+    // changed since the verification fails here, and the unfinished copy is dropped.
+    await streamFile({ ...source.rc, ctx }, source.file, feedChild(run.child));
+  } catch (e) {
+    run.kill();
+    await run.exited;
+    throw e;
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort);
+  }
+  await waitTool(run, 'pg_restore', target, opts, ctx);
+}
+
+/**
+ * The data section in `plan.lists.length` pg_restore streams, all fed from one read of the store
+ * through a DataRouter. A stream that fails stops the others and the read.
+ */
+async function loadRouted(
+  workDir: string,
+  layout: ArchiveLayout,
+  plan: DataStreamPlan,
+  source: NonNullable<MaterializedArchive['streamed']>,
+  pgRestorePath: string,
+  base: string[],
+  run0: { env: Record<string, string>; onLine: (line: string) => void },
+  target: ConnectionTarget,
+  opts: LoadOptions,
+  ctx: OperationContext,
+): Promise<void> {
+  const runs: ToolRun[] = [];
+  for (const [i, lines] of plan.lists.entries()) {
+    const list = join(workDir, `data-${i}.list`);
+    await writeFile(list, lines.join('\n') + '\n', { mode: 0o600 });
+    runs.push(spawnTool(pgRestorePath, [...base, '--section=data', `--use-list=${list}`], { env: run0.env, group: true, onLine: run0.onLine, stdio: ['pipe', 'ignore', 'pipe'] }));
+  }
+  const stop = new AbortController();
+  let z: ZstdFromStore | undefined;
+  const stopAll = (): void => {
+    stop.abort();
+    z?.stop();
+    for (const r of runs) r.kill();
+  };
+  ctx.signal?.addEventListener('abort', stopAll, { once: true });
+  // A pg_restore that fails on its own stops the others and the read at once.
+  let failed: ToolRun | undefined;
+  for (const r of runs) {
+    void r.exited.then((s) => {
+      if (s.code !== 0 && !stop.signal.aborted) {
+        failed = r;
+        stopAll();
+      }
+    });
+  }
+  const router = new DataRouter(layout, plan.routes, runs.length, childSink(runs.map((r) => r.child)));
+  const rc = { ...source.rc, ctx: { ...ctx, signal: stop.signal } };
+  let damage: PglcError | undefined;
+  let problem: unknown;
+  try {
+    if (source.rc.manifest.compression.algorithm === 'zstd') {
+      z = await zstdFromStore(rc, source.file);
+      const out = z.child.stdout!;
+      const routed = new Promise<void>((resolve, reject) => {
+        router.once('finish', resolve);
+        router.once('error', (e) => {
+          // zstd and the store read run on to their end: damage found there explains more.
+          out.unpipe(router);
+          out.resume();
+          reject(e);
+        });
+        out.pipe(router);
+      });
+      const [read, route] = await Promise.allSettled([z.read, routed]);
+      damage = await z.exited;
+      problem = read.status === 'rejected' ? read.reason : route.status === 'rejected' ? route.reason : undefined;
+    } else {
+      await streamFile(rc, source.file, router);
+    }
+  } catch (e) {
+    problem = e;
+  } finally {
+    ctx.signal?.removeEventListener('abort', stopAll);
+  }
+  if (damage || problem) stopAll();
+  await Promise.all(runs.map((r) => r.exited));
+  if (damage && !ctx.signal?.aborted) throw damage;
+  if (failed) await waitTool(failed, 'pg_restore', target, opts, ctx);
+  if (problem && !ctx.signal?.aborted) throw problem;
+  for (const r of runs) await waitTool(r, 'pg_restore', target, opts, ctx);
+}
+
+/** The router's outputs: the pg_restore streams' standard inputs (a closed one discards). */
+function childSink(children: ChildProcess[]): RouterSink {
+  const open = children.map(() => true);
+  children.forEach((c, i) => {
+    c.stdin!.on('error', () => (open[i] = false));
+    c.stdin!.on('close', () => (open[i] = false));
+  });
+  return {
+    write: (i, bytes) => (open[i] ? children[i]!.stdin!.write(bytes) : true),
+    drained: (i) => new Promise<void>((resolve) => {
+      const s = children[i]!.stdin!;
+      if (!open[i]) return resolve();
+      const done = (): void => {
+        s.off('drain', done);
+        s.off('close', done);
+        s.off('error', done);
+        resolve();
+      };
+      s.once('drain', done);
+      s.once('close', done);
+      s.once('error', done);
+    }),
+    end: (i) => {
+      if (open[i]) children[i]!.stdin!.end();
+    },
+  };
 }
 
 /**
@@ -187,36 +313,6 @@ async function loadFromZstd(
     z.stop();
   }
   await waitTool(run, 'pg_restore', target, opts, ctx);
-}
-
-/**
- * The data entries split into at most `jobs` shares of about equal bytes (largest table first
- * into the lightest share), in archive order within each — a share that would carry less than a
- * tenth of the data is not worth a second read of the whole backup, so fewer shares are used.
- * Entries that are not table data (sequence values, large objects) go with the first share.
- * @example dataShares(toc, manifest.tables, 2) // [[accounts], [branches, tellers, history, sequences]]
- */
-export function dataShares(toc: TocEntry[], tables: BackupTableEntry[], jobs: number): TocEntry[][] {
-  const weight = (e: TocEntry): number => {
-    const t = tables.find((x) => tocNames(e, x.schema, x.name));
-    return t ? Math.max(1, t.bytes ?? t.rowEstimate * 100) : 1;
-  };
-  const data = toc.filter((e) => e.type === 'TABLE DATA').map((e) => ({ e, w: weight(e) }));
-  const rest = toc.filter((e) => e.type !== 'TABLE DATA');
-  const total = data.reduce((s, d) => s + d.w, 0);
-  for (let k = Math.min(jobs, data.length); k > 1; k--) {
-    const bins = Array.from({ length: k }, () => ({ w: 0, entries: [] as TocEntry[] }));
-    for (const d of [...data].sort((a, b) => b.w - a.w)) {
-      const lightest = bins.reduce((a, b) => (b.w < a.w ? b : a));
-      lightest.w += d.w;
-      lightest.entries.push(d.e);
-    }
-    if (bins.every((b) => b.w >= total / 10)) {
-      const order = new Map(toc.map((e, i) => [e, i]));
-      return bins.map((b, i) => (i === 0 ? [...b.entries, ...rest] : b.entries).sort((x, y) => order.get(x)! - order.get(y)!));
-    }
-  }
-  return [toc];
 }
 
 async function loadPlain(archive: MaterializedArchive, target: ConnectionTarget, psql: FoundTool, env: Record<string, string>, opts: LoadOptions, ctx: OperationContext): Promise<void> {

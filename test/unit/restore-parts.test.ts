@@ -1,7 +1,8 @@
 // The pure parts of a restore, data-driven: pg_restore --list lines → TOC entries, generated
 // database names (63-byte limit, hashing long names), marker comments, setting values as
 // pg_dump quotes them, the plain-dump filter for --no-owner / --no-privileges / schema only,
-// the leftover-name pattern, and how a streamed restore shares the data between its streams.
+// the leftover-name pattern, which data each stream of a streamed restore loads, and the
+// loading sessions' maintenance_work_mem.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +11,10 @@ import { text } from 'node:stream/consumers';
 import { parseToc, tocNames } from '../../core/restore/archive';
 import { markerComment, parseMarker, restoreDatabaseName } from '../../core/restore/restore-names';
 import { settingValueSql } from '../../core/restore/database-admin';
-import { dataShares, plainFilter } from '../../core/restore/run-pg-restore';
+import { plainFilter } from '../../core/restore/run-pg-restore';
+import { planDataStreams } from '../../core/restore/data-streams';
 import { generatedName } from '../../core/restore/replaced-databases';
+import { loadMemory } from '../../core/restore/load-settings';
 
 describe('restore: TOC', () => {
   const listing = [
@@ -115,7 +118,7 @@ describe('restore: plain dump filter', () => {
   });
 });
 
-describe('restore: data shares of a streamed load', () => {
+describe('restore: data streams of a streamed load', () => {
   const toc = parseToc([
     '210; 1259 1 TABLE public big app',
     '3401; 0 1 TABLE DATA public big app',
@@ -123,19 +126,65 @@ describe('restore: data shares of a streamed load', () => {
     '3403; 0 3 TABLE DATA public small app',
     '3404; 0 4 TABLE DATA public other app',
     '3405; 0 0 SEQUENCE SET public big_id_seq app',
+    '3406; 0 0 BLOBS - BLOBS ',
     '3410; 2606 5 CONSTRAINT public big big_pkey app',
   ].join('\n'));
+  const layout = (uncompressed = true) => ({
+    dataStart: 100, intSize: 4, uncompressed,
+    entries: toc.map((e) => ({ id: e.id, type: e.type, hadData: e.type === 'TABLE DATA' || e.type === 'BLOBS' })),
+  });
   const table = (name: string, bytes: number) => ({ schema: 'public', name, rowEstimate: 0, bytes });
-  const ids = (shares: ReturnType<typeof dataShares>) => shares.map((s) => s.map((e) => e.id));
-  const cases: { name: string; sizes: [string, number][]; jobs: number; expected: number[][] }[] = [
-    { name: 'one job: one stream with everything', sizes: [['big', 100], ['mid', 90], ['small', 10], ['other', 10]], jobs: 1, expected: [[210, 3401, 3402, 3403, 3404, 3405, 3410]] },
-    { name: 'two even halves: two streams, largest first into the lightest, archive order kept; the rest rides with the first', sizes: [['big', 100], ['mid', 90], ['small', 10], ['other', 5]], jobs: 2, expected: [[210, 3401, 3404, 3405, 3410], [3402, 3403]] },
-    { name: 'one table holds nearly everything: a second read of the backup is not worth it', sizes: [['big', 1000], ['mid', 50], ['small', 10], ['other', 5]], jobs: 2, expected: [[210, 3401, 3402, 3403, 3404, 3405, 3410]] },
-    { name: 'four jobs but only three shares of a tenth or more', sizes: [['big', 100], ['mid', 100], ['small', 100], ['other', 1]], jobs: 4, expected: [[210, 3401, 3404, 3405, 3410], [3402], [3403]] },
+  const MB = 1024 ** 2;
+  const ids = (lists: string[][]) => lists.map((l) => l.map((line) => Number(line.split(';')[0])));
+  const cases: { name: string; sizes: [string, number][]; jobs: number; expected?: number[][]; split?: string[]; compressed?: boolean }[] = [
+    { name: 'one job: one stream', sizes: [['big', 100 * MB], ['mid', 90 * MB]], jobs: 1 },
+    { name: 'little data: one stream', sizes: [['big', 10 * MB], ['mid', 4 * MB]], jobs: 2 },
+    { name: 'data blocks pg_dump compressed itself: one stream', sizes: [['big', 900 * MB], ['mid', 90 * MB]], jobs: 2, compressed: true },
+    {
+      name: 'two even halves: whole tables, largest first into the lightest stream; the rest (sequences, large objects) with the first',
+      sizes: [['big', 100 * MB], ['mid', 90 * MB], ['small', 10 * MB], ['other', 5 * MB]], jobs: 2,
+      expected: [[210, 3401, 3404, 3405, 3406, 3410], [3402, 3403]], split: [],
+    },
+    {
+      name: 'one table holds nearly everything: it is split across both streams',
+      sizes: [['big', 1000 * MB], ['mid', 50 * MB], ['small', 10 * MB], ['other', 5 * MB]], jobs: 2,
+      expected: [[210, 3401, 3402, 3405, 3406, 3410], [3401, 3403, 3404]], split: ['public.big'],
+    },
+    {
+      name: 'three jobs, three even tables: each whole in its own stream',
+      sizes: [['big', 100 * MB], ['mid', 100 * MB], ['small', 100 * MB], ['other', 0]], jobs: 3,
+      expected: [[210, 3401, 3404, 3405, 3406, 3410], [3402], [3403]], split: [],
+    },
+    {
+      name: 'four jobs, two tables too small to split (and two tiny ones): two streams',
+      sizes: [['big', 40 * MB], ['mid', 40 * MB]], jobs: 4,
+      expected: [[210, 3401, 3403, 3405, 3406, 3410], [3402, 3404]], split: [],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      assert.deepEqual(ids(dataShares(toc, c.sizes.map(([n, b]) => table(n, b)), c.jobs)), c.expected);
+      const plan = planDataStreams(layout(!c.compressed), toc, c.sizes.map(([n, b]) => table(n, b)), c.jobs);
+      if (!c.expected) return assert.equal(plan, undefined);
+      assert.deepEqual(ids(plan!.lists), c.expected);
+      assert.deepEqual(plan!.split, c.split);
     });
   }
+});
+
+describe('restore: the loading sessions\' maintenance_work_mem', () => {
+  const GB = 1024 ** 3;
+  const MB = 1024 ** 2;
+  const remote = { host: 'db.example.com', port: 5432, database: 'shop', user: 'app' };
+  const local = { ...remote, host: '127.0.0.1' };
+  const socket = { ...remote, host: '/run/postgresql' };
+  const cases: Array<[string, Parameters<typeof loadMemory>[0], number, number | undefined]> = [
+    ['a remote server: 1GB per session, like pgcopydb', { jobs: 4, target: remote }, 2 * GB, GB],
+    ['a server on this machine: a quarter of its memory shared by the sessions', { jobs: 2, target: local }, 4 * GB, 512 * MB],
+    ['… never above 1GB', { jobs: 2, target: socket }, 64 * GB, GB],
+    ['… never below 64MB', { jobs: 16, target: local }, 1 * GB, 64 * MB],
+    ['configured', { jobs: 2, target: local, configured: '3GB' }, 4 * GB, 3 * GB],
+    ['configured in MB with a space', { jobs: 2, target: remote, configured: '256 MB' }, GB, 256 * MB],
+    ['"server" keeps the server\'s', { jobs: 2, target: remote, configured: 'server' }, GB, undefined],
+  ];
+  for (const [name, opts, machine, expected] of cases) it(name, () => assert.equal(loadMemory(opts, machine), expected));
 });
