@@ -7,7 +7,7 @@
 // but this role can connect to it until the swap; a build that fails drops the new database.
 
 import type { AnonymizeSummary } from '../../protocol/index';
-import { connect } from '../db/connect';
+import { connect, type DbClient } from '../db/connect';
 import type { ConnectionTarget } from '../db/connection-target';
 import { note, progress, type OperationContext } from '../operation-context';
 import { anonymizeDatabase } from '../anonymize/anonymize-database';
@@ -80,7 +80,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
       }
       if (p.mode === 'full' && p.rules) {
         progress(c, 'restore.analyze', `Analyzing ${name} (planner statistics)…`);
-        await client.query('ANALYZE');
+        await analyzeUserTables(client);
       }
     } finally {
       await client.end().catch(() => undefined);
@@ -101,7 +101,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
 async function analyzeAside(copyTarget: ConnectionTarget, envName: string): Promise<void> {
   const client = await connect(copyTarget, { envName, applicationName: 'pglc restore (analyze)' });
   try {
-    await client.query('ANALYZE');
+    await analyzeUserTables(client);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -141,4 +141,19 @@ export async function swapInCopy(p: PreparedRestore, copy: BuiltCopy, ctx: Opera
     await dropMarkedDatabase(p.admin, copy.name).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * ANALYZE of the restored tables and materialized views — not of the system catalogs, which a
+ * bare ANALYZE also samples (most of its time on a small database). A partitioned table is
+ * analyzed through its parent, which samples and analyzes its partitions.
+ */
+async function analyzeUserTables(client: Pick<DbClient, 'query'>): Promise<void> {
+  const r = await client.query<{ q: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS q
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition AND c.relpersistence <> 't'
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'`,
+  );
+  if (r.rows.length) await client.query(`ANALYZE ${r.rows.map((x) => x.q).join(', ')}`);
 }

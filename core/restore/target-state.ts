@@ -33,6 +33,11 @@ export interface TargetState {
 export async function readTargetState(admin: DbClient, target: ConnectionTarget, envName: string): Promise<TargetState> {
   const server = await serverVersion(admin);
   const shell = await readDatabaseShell(admin, target.database);
+  // Sessions first (the connection reading the tables must not count among them); the tables are
+  // then read on that connection of their own while the server's facts are read here.
+  const connections = shell ? await readConnections(admin, target.database) : [];
+  const readingTables = shell ? withConnection(target, { envName, applicationName: 'pglc restore' }, (c) => readTables(c)) : Promise.resolve([]);
+  readingTables.catch(() => undefined);
   const me = (await admin.query<{ name: string; superuser: boolean; createdb: boolean; signal: boolean }>(
     `SELECT current_user AS name, r.rolsuper AS superuser, r.rolcreatedb AS createdb,
             r.rolsuper OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal
@@ -42,16 +47,13 @@ export async function readTargetState(admin: DbClient, target: ConnectionTarget,
   const memberOf = new Set((await admin.query<{ n: string }>("SELECT rolname AS n FROM pg_roles WHERE pg_has_role(current_user, oid, 'MEMBER')")).rows.map((r) => r.n));
   let ownsTarget = false;
   let sizeBytes: number | undefined;
-  let connections: RestoreConnection[] = [];
   let replicationSlots: string[] = [];
-  let tables: TableFact[] = [];
   if (shell) {
     ownsTarget = me.superuser || memberOf.has(shell.owner);
     sizeBytes = Number((await admin.query<{ s: string }>('SELECT pg_database_size($1)::text AS s', [target.database])).rows[0]?.s ?? 0);
-    connections = await readConnections(admin, target.database);
     replicationSlots = (await admin.query<{ n: string }>("SELECT slot_name AS n FROM pg_replication_slots WHERE database = $1 AND slot_type = 'logical'", [target.database])).rows.map((r) => r.n);
-    tables = await withConnection(target, { envName, applicationName: 'pglc restore' }, (c) => readTables(c));
   }
+  const tables: TableFact[] = await readingTables;
   return {
     exists: Boolean(shell),
     server,
