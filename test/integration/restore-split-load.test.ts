@@ -1,5 +1,6 @@
 // A restore whose biggest table is big enough to split (over 64 MB): `pglc restore --jobs 2`
-// loads its rows in two pg_restore streams side by side and the result equals the source; and a
+// loads its rows in two pg_restore streams side by side and the result equals the source (zstd,
+// and gzip with encryption); and a
 // backup damaged past its head (its SHA-256 taken over the damage) fails during that split load
 // with the target untouched and no restore database left behind.
 
@@ -12,6 +13,7 @@ import { createTestDatabase } from '../harness/database';
 import { runPglc, tempProject } from '../harness/cli';
 import { databasesLike, dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
 import { fingerprint } from '../fixtures/backup/fingerprint';
+import { generateKey } from '../../core/crypto/backup-key';
 
 const toml = ['[project]', 'name = "split"', '', '[environments.test]', 'url = "${TEST_DATABASE_URL}"', ''].join('\n');
 
@@ -44,6 +46,17 @@ describe('pglc restore: a big table loaded in streams side by side', () => {
     assert.deepEqual(await fingerprint((s) => q(db.name, s)), original);
     const setting = await q('postgres', 'SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = $1', [db.name]);
     assert.deepEqual(setting.rows, [], 'the load\'s settings are not left on the restored database');
+    assert.equal((await runPglc(['restore', 'drop-old', '--all', '--env', 'test', '--json'], { cwd: p.dir, env })).code, 0);
+
+    // gzip and encrypted: the stored bytes are decrypted and decompressed by pglc itself on the way to the router.
+    const keyed = { ...env, BACKUP_ENCRYPTION_KEY: generateKey().key };
+    const gz = await runPglc(['backup', 'create', '--env', 'test', '--compress', 'gzip', '--encrypt', '--json'], { cwd: p.dir, env: keyed });
+    assert.equal(gz.code, 0, gz.stdout + gz.stderr);
+    await q(db.name, 'DELETE FROM small');
+    const gzRun = await runPglc(['restore', gz.result!.result.manifest.id, '--env', 'test', '--no-backup', '--jobs', '2', '--json'], { cwd: p.dir, env: keyed });
+    assert.equal(gzRun.code, 0, gzRun.stdout + gzRun.stderr);
+    assert.ok(gzRun.events.some((e) => 'message' in e && /in 2 streams side by side/.test(String(e.message))), 'split again');
+    assert.deepEqual(await fingerprint((s) => q(db.name, s)), original);
     assert.equal((await runPglc(['restore', 'drop-old', '--all', '--env', 'test', '--json'], { cwd: p.dir, env })).code, 0);
 
     // Damage far past the head, with the manifest's SHA-256 taken over it.
