@@ -2,7 +2,7 @@
 // one valid archive stream per pg_restore: each gets the header and table of contents, then only
 // the data blocks its use-list names, in archive order. A block routed whole is passed on as it
 // is; a block split across streams has its chunks — pg_dump writes one per row — dealt out in
-// ranges of about RANGE_BYTES, each stream's part framed as a block of its own (the block's header,
+// ranges of about RANGE_BYTES (256 kB), each stream's part framed as a block of its own (the block's header,
 // its chunks, the end marker), so every pg_restore runs an ordinary COPY of its share of the rows.
 // The bytes are passed on as slices of the input, never copied; only block headers and end
 // markers are written anew.
@@ -14,8 +14,11 @@
 import { Writable } from 'node:stream';
 import type { BlockRoute } from './data-streams';
 
-/** Bytes of one stream's range of a split table before the next stream's turn. */
-const RANGE_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes of one stream's range of a split table before the next stream's turn: small enough that
+ * while one stream is fed its range, the others still have queued rows to load (see childSink).
+ */
+const RANGE_BYTES = 256 * 1024;
 const BLK_DATA = 1;
 const BLK_BLOBS = 3;
 

@@ -241,6 +241,12 @@ async function loadRouted(
   for (const r of runs) await waitTool(r, 'pg_restore', target, opts, ctx);
 }
 
+/**
+ * Bytes a stream may have queued before the router waits for it: well above a range, so that a
+ * stream keeps loading while the router feeds the others.
+ */
+const QUEUED_BYTES = 4 * 1024 * 1024;
+
 /** The router's outputs: the pg_restore streams' standard inputs (a closed one discards). */
 function childSink(children: ChildProcess[]): RouterSink {
   const open = children.map(() => true);
@@ -249,7 +255,10 @@ function childSink(children: ChildProcess[]): RouterSink {
     c.stdin!.on('close', () => (open[i] = false));
   });
   return {
-    write: (i, bytes) => (open[i] ? children[i]!.stdin!.write(bytes) : true),
+    write: (i, bytes) => {
+      const stdin = children[i]!.stdin!;
+      return !open[i] || stdin.write(bytes) || stdin.writableLength < QUEUED_BYTES;
+    },
     drained: (i) => new Promise<void>((resolve) => {
       const s = children[i]!.stdin!;
       if (!open[i]) return resolve();
