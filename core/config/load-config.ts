@@ -87,13 +87,13 @@ const KNOWN: Record<string, readonly string[]> = {
   'backup.s3': ['endpoint', 'region', 'bucket', 'prefix', 'force_path_style'],
   'backup.notify': ['command', 'webhook'],
   lint: ['assume_in_transaction', 'rules', 'exclude', 'postgres_version'],
-  restore: ['keep_old_days', 'anonymize_rules', 'maintenance_work_mem'],
+  restore: ['keep_old_days', 'anonymize_rules', 'maintenance_work_mem', 'split_tables_larger_than'],
 };
 
 const LINT_LEVELS = ['off', 'info', 'warning', 'error'] as const;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-/** PostgreSQL's memory units, as `maintenance_work_mem` takes them. */
+/** PostgreSQL's memory units, as `maintenance_work_mem` takes them (also sizes of tables). */
 const MEMORY_SETTING = /^[1-9][0-9]*\s*(kB|MB|GB|TB)$/;
 
 /**
@@ -274,6 +274,13 @@ export function parseProjectConfig(text: string, opts: { root: string; file: str
       throw invalid(st, 'restore.maintenance_work_mem', '"restore.maintenance_work_mem" must be an amount of memory like "512MB" or "2GB", or "server"', `found ${describeValue(loadMemory)}`);
     }
     restore.maintenanceWorkMem = loadMemory;
+  }
+  const split = optString(st, restoreT, 'restore', 'split_tables_larger_than', { nonEmpty: true });
+  if (split !== undefined) {
+    if (split !== 'off' && !MEMORY_SETTING.test(split)) {
+      throw invalid(st, 'restore.split_tables_larger_than', '"restore.split_tables_larger_than" must be a size like "64MB" or "1GB", or "off"', `found ${describeValue(split)}`);
+    }
+    restore.splitTablesLargerThan = split;
   }
 
   const config: ProjectConfig = {

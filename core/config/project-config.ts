@@ -55,6 +55,11 @@ export interface RestoreConfig {
    * e.g. "1GB"; "server" keeps the server's. Unset: 1GB, capped on a server on this machine.
    */
   maintenanceWorkMem?: string;
+  /**
+   * Tables bigger than this (and than a fair share of the data) are loaded by all --jobs streams
+   * side by side, e.g. "1GB"; "off" loads every table in one COPY. Unset: 64MB.
+   */
+  splitTablesLargerThan?: string;
 }
 
 export interface ProjectConfig {

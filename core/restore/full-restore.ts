@@ -15,7 +15,7 @@ import { prepareAnonymization } from '../anonymize/anonymize';
 import { applyDatabaseShell, createDatabase, dropMarkedDatabase, unusedRestoreName } from './database-admin';
 import type { PreparedRestore } from './prepare-restore';
 import { loadArchive } from './run-pg-restore';
-import { tuneCopyForLoad, untuneCopy } from './load-settings';
+import { sizeBytes, tuneCopyForLoad, untuneCopy } from './load-settings';
 import { loadedRowCounts } from './loaded-row-counts';
 import { swapDatabases } from './swap-databases';
 import { quoteIdent } from '../sql/quote';
@@ -42,6 +42,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
   const copyTarget = { ...p.target, database: name };
   await createDatabase(admin, name, p.state.shell, { kind: 'restore', database: p.target.database, environment: opened.env.name, at: p.startedAt.toISOString(), backupId: manifest.id });
   try {
+    const split = p.project.restore.splitTablesLargerThan;
     const tuned = await tuneCopyForLoad(admin, name, { jobs: p.jobs, target: p.target, ...(p.project.restore.maintenanceWorkMem ? { configured: p.project.restore.maintenanceWorkMem } : {}) });
     if (tuned.described) note(c, `Loading with ${tuned.described} (on ${name} only, until the load is done).`, 'info');
     progress(c, 'restore.load', `Restoring ${manifest.id} into ${name}…`);
@@ -52,6 +53,7 @@ export async function buildRestoredCopy(p: PreparedRestore, ctx: OperationContex
       ...(p.mode === 'schema-only' ? { schemaOnly: true } : {}),
       superuser: p.state.role.superuser,
       what: 'the new copy',
+      ...(split ? { splitTablesLargerThan: split === 'off' ? Infinity : sizeBytes(split) } : {}),
     }, c);
     await untuneCopy(admin, name, tuned);
     const client = await connect(copyTarget, { envName: opened.env.name, applicationName: 'pglc restore' });

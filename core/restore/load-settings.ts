@@ -63,13 +63,19 @@ export async function untuneCopy(admin: Pick<DbClient, 'query'>, name: string, s
  */
 export function loadMemory(opts: { jobs: number; target: ConnectionTarget; configured?: string }, machineMemory = totalmem()): number | undefined {
   if (opts.configured === 'server') return undefined;
-  if (opts.configured !== undefined) {
-    const m = /^(\d+)\s*(kB|MB|GB|TB)$/.exec(opts.configured);
-    if (!m) throw new Error(`loadMemory: "${opts.configured}" is not an amount of memory`);
-    return Number(m[1]) * UNITS[m[2]!]!;
-  }
+  if (opts.configured !== undefined) return sizeBytes(opts.configured);
   if (!onThisMachine(opts.target)) return DEFAULT_LOAD_MEMORY;
   return Math.max(64 * 1024 ** 2, Math.min(DEFAULT_LOAD_MEMORY, Math.floor(machineMemory / 4 / Math.max(1, opts.jobs))));
+}
+
+/**
+ * Bytes in an amount like "512MB" or "1 GB" (PostgreSQL's units).
+ * @example sizeBytes('64MB') === 67108864
+ */
+export function sizeBytes(text: string): number {
+  const m = /^(\d+)\s*(kB|MB|GB|TB)$/.exec(text);
+  if (!m) throw new Error(`sizeBytes: "${text}" is not an amount of memory`);
+  return Number(m[1]) * UNITS[m[2]!]!;
 }
 
 function onThisMachine(t: ConnectionTarget): boolean {

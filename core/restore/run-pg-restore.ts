@@ -27,7 +27,7 @@ import type { BackupFileEntry } from '../../protocol/index';
 import type { MaterializedArchive } from './archive';
 import { readArchiveLayout, type ArchiveLayout } from './archive-layout';
 import { DataRouter, type RouterSink } from './data-router';
-import { planDataStreams, type DataStreamPlan } from './data-streams';
+import { planDataStreams, SPLIT_MIN_BYTES, STREAMS_MIN_BYTES, type DataStreamPlan } from './data-streams';
 import { zstdFromStore, type ZstdFromStore } from './zstd-from-store';
 
 export interface LoadOptions {
@@ -44,6 +44,8 @@ export interface LoadOptions {
   superuser: boolean;
   /** For messages: "the restored copy", "the scratch database". */
   what: string;
+  /** A streamed load splits tables bigger than this between its streams (default SPLIT_MIN_BYTES; Infinity: never). */
+  splitTablesLargerThan?: number;
 }
 
 /**
@@ -121,7 +123,7 @@ async function loadStreamed(
 ): Promise<void> {
   const base = pgRestoreArgs(archive, target, opts);
   const layout = readArchiveLayout(await readFile(archive.path));
-  const plan = layout ? planDataStreams(layout, archive.toc, source.rc.manifest.tables, opts.jobs) : undefined;
+  const plan = layout ? planDataStreams(layout, archive.toc, source.rc.manifest.tables, opts.jobs, { splitMinBytes: opts.splitTablesLargerThan ?? SPLIT_MIN_BYTES, streamsMinBytes: STREAMS_MIN_BYTES }) : undefined;
   if (!layout || !plan) {
     const args = [...base, '--section=pre-data', '--section=data'];
     if (source.rc.manifest.compression.algorithm === 'zstd') await loadFromZstd({ ...source.rc, ctx }, source.file, pgRestore.path, args, { env, onLine }, target, opts, ctx);

@@ -136,7 +136,7 @@ describe('restore: data streams of a streamed load', () => {
   const table = (name: string, bytes: number) => ({ schema: 'public', name, rowEstimate: 0, bytes });
   const MB = 1024 ** 2;
   const ids = (lists: string[][]) => lists.map((l) => l.map((line) => Number(line.split(';')[0])));
-  const cases: { name: string; sizes: [string, number][]; jobs: number; expected?: number[][]; split?: string[]; compressed?: boolean }[] = [
+  const cases: { name: string; sizes: [string, number][]; jobs: number; expected?: number[][]; split?: string[]; compressed?: boolean; splitOver?: number }[] = [
     { name: 'one job: one stream', sizes: [['big', 100 * MB], ['mid', 90 * MB]], jobs: 1 },
     { name: 'little data: one stream', sizes: [['big', 10 * MB], ['mid', 4 * MB]], jobs: 2 },
     { name: 'data blocks pg_dump compressed itself: one stream', sizes: [['big', 900 * MB], ['mid', 90 * MB]], jobs: 2, compressed: true },
@@ -151,6 +151,10 @@ describe('restore: data streams of a streamed load', () => {
       expected: [[210, 3401, 3402, 3405, 3406, 3410], [3401, 3403, 3404]], split: ['public.big'],
     },
     {
+      name: 'splitting off (split_tables_larger_than = "off"): the big table is one COPY, the rest is too little for a second stream',
+      sizes: [['big', 1000 * MB], ['mid', 50 * MB], ['small', 10 * MB], ['other', 5 * MB]], jobs: 2, splitOver: Infinity,
+    },
+    {
       name: 'three jobs, three even tables: each whole in its own stream',
       sizes: [['big', 100 * MB], ['mid', 100 * MB], ['small', 100 * MB], ['other', 0]], jobs: 3,
       expected: [[210, 3401, 3404, 3405, 3406, 3410], [3402], [3403]], split: [],
@@ -163,7 +167,8 @@ describe('restore: data streams of a streamed load', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const plan = planDataStreams(layout(!c.compressed), toc, c.sizes.map(([n, b]) => table(n, b)), c.jobs);
+      const limits = c.splitOver === undefined ? undefined : { splitMinBytes: c.splitOver, streamsMinBytes: 16 * MB };
+      const plan = planDataStreams(layout(!c.compressed), toc, c.sizes.map(([n, b]) => table(n, b)), c.jobs, limits);
       if (!c.expected) return assert.equal(plan, undefined);
       assert.deepEqual(ids(plan!.lists), c.expected);
       assert.deepEqual(plan!.split, c.split);
