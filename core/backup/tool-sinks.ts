@@ -24,15 +24,7 @@ export function feedChild(child: ChildProcess): Writable {
     write(chunk: Buffer, _enc, cb) {
       if (!open) return cb();
       if (stdin.write(chunk)) return cb();
-      const done = (): void => {
-        stdin.off('drain', done);
-        stdin.off('close', done);
-        stdin.off('error', done);
-        cb();
-      };
-      stdin.once('drain', done);
-      stdin.once('close', done);
-      stdin.once('error', done);
+      void writable(stdin).then(() => cb());
     },
     final(cb) {
       if (open) stdin.end();
@@ -42,6 +34,24 @@ export function feedChild(child: ChildProcess): Writable {
       if (open) stdin.destroy();
       cb(err);
     },
+  });
+}
+
+/**
+ * Resolves when `stdin` can take more bytes: it drained, or it closed (its reader is gone).
+ * @example if (!child.stdin.write(bytes)) await writable(child.stdin);
+ */
+export function writable(stdin: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stdin.off('drain', done);
+      stdin.off('close', done);
+      stdin.off('error', done);
+      resolve();
+    };
+    stdin.once('drain', done);
+    stdin.once('close', done);
+    stdin.once('error', done);
   });
 }
 

@@ -21,7 +21,7 @@ import { PglcError } from '../errors';
 import { progress, type OperationContext } from '../operation-context';
 import { pgToolEnv } from '../backup/pg-tool-env';
 import { spawnTool, toolFailure, type ToolRun } from '../backup/pg-dump-process';
-import { feedChild } from '../backup/tool-sinks';
+import { feedChild, writable } from '../backup/tool-sinks';
 import { conninfoDbname, streamFile, type ReadContext } from '../backup/restore-into';
 import type { BackupFileEntry } from '../../protocol/index';
 import type { MaterializedArchive } from './archive';
@@ -150,12 +150,17 @@ async function loadFromNode(
   ctx: OperationContext,
 ): Promise<void> {
   const run = spawnTool(pgRestorePath, args, { env: run0.env, group: true, onLine: run0.onLine, stdio: ['pipe', 'ignore', 'pipe'] });
+  // The stream checks every byte again (size, SHA-256, authenticated chunks): a backup changed
+  // since the verification fails here, and the unfinished copy is dropped.
+  await feedTool(run, () => streamFile({ ...source.rc, ctx }, source.file, feedChild(run.child)), 'pg_restore', target, opts, ctx);
+}
+
+/** Runs `feed` into `run`'s stdin (killing it when feeding fails or the operation is cancelled), then waits for it. */
+async function feedTool(run: ToolRun, feed: () => Promise<void>, tool: string, target: ConnectionTarget, opts: LoadOptions, ctx: OperationContext): Promise<void> {
   const abort = (): void => run.kill();
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
-    // The stream checks every byte again (size, SHA-256, authenticated chunks): a backup
-    // changed since the verification fails here, and the unfinished copy is dropped.
-    await streamFile({ ...source.rc, ctx }, source.file, feedChild(run.child));
+    await feed();
   } catch (e) {
     run.kill();
     await run.exited;
@@ -163,7 +168,7 @@ async function loadFromNode(
   } finally {
     ctx.signal?.removeEventListener('abort', abort);
   }
-  await waitTool(run, 'pg_restore', target, opts, ctx);
+  await waitTool(run, tool, target, opts, ctx);
 }
 
 /**
@@ -261,19 +266,9 @@ function childSink(children: ChildProcess[]): RouterSink {
       const stdin = children[i]!.stdin!;
       return !open[i] || stdin.write(bytes) || stdin.writableLength < QUEUED_BYTES;
     },
-    drained: (i) => new Promise<void>((resolve) => {
-      const s = children[i]!.stdin!;
-      if (!open[i]) return resolve();
-      const done = (): void => {
-        s.off('drain', done);
-        s.off('close', done);
-        s.off('error', done);
-        resolve();
-      };
-      s.once('drain', done);
-      s.once('close', done);
-      s.once('error', done);
-    }),
+    drained: async (i) => {
+      if (open[i]) await writable(children[i]!.stdin!);
+    },
     end: (i) => {
       if (open[i]) children[i]!.stdin!.end();
     },
@@ -335,8 +330,6 @@ async function loadPlain(archive: MaterializedArchive, target: ConnectionTarget,
     });
   }
   const run = spawnTool(psql.path, ['-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { env, stdio: ['pipe', 'ignore', 'pipe'], group: true });
-  const abort = (): void => run.kill();
-  ctx.signal?.addEventListener('abort', abort, { once: true });
   let read = 0;
   const total = archive.bytes;
   const counter = new Transform({
@@ -346,19 +339,10 @@ async function loadPlain(archive: MaterializedArchive, target: ConnectionTarget,
       cb(null, chunk);
     },
   });
-  try {
-    const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[] = [createReadStream(archive.path), counter];
-    if (!opts.owners || !opts.privileges || opts.schemaOnly) stages.push(plainFilter({ owners: opts.owners, privileges: opts.privileges, schemaOnly: Boolean(opts.schemaOnly) }));
-    stages.push(feedChild(run.child));
-    await pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
-  } catch (e) {
-    run.kill();
-    await run.exited;
-    throw e;
-  } finally {
-    ctx.signal?.removeEventListener('abort', abort);
-  }
-  await waitTool(run, 'psql', target, opts, ctx);
+  const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[] = [createReadStream(archive.path), counter];
+  if (!opts.owners || !opts.privileges || opts.schemaOnly) stages.push(plainFilter({ owners: opts.owners, privileges: opts.privileges, schemaOnly: Boolean(opts.schemaOnly) }));
+  stages.push(feedChild(run.child));
+  await feedTool(run, () => pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]), 'psql', target, opts, ctx);
 }
 
 async function waitTool(run: ToolRun, tool: string, target: ConnectionTarget, opts: LoadOptions, ctx: OperationContext): Promise<void> {

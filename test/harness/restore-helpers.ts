@@ -4,6 +4,8 @@
 // Invariant: helpers never keep a connection open between calls.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { testCluster } from './database';
@@ -48,4 +50,22 @@ export async function securityFacts(database: string): Promise<unknown> {
   const rls = await q(database, "SELECT relname, relrowsecurity FROM pg_class WHERE relrowsecurity ORDER BY 1");
   const defaults = await q(database, 'SELECT defaclobjtype, defaclacl::text FROM pg_default_acl ORDER BY 1, 2');
   return { grants: grants.rows, policies: policies.rows, rls: rls.rows, defaults: defaults.rows };
+}
+
+/**
+ * Damages 64 bytes of a stored backup's dump at `at` (a fraction of its length) and takes the
+ * manifest's SHA-256 over the damage, as if it had been damaged before it was stored: only
+ * decompressing (or loading) it finds the damage. Returns the dump's length.
+ */
+export function damageBeforeStoring(backupDir: string, at: number): number {
+  const dump = readdirSync(backupDir).find((f) => f.startsWith('dump'))!;
+  const bytes = readFileSync(join(backupDir, dump));
+  const from = Math.floor(bytes.length * at);
+  for (let i = from; i < from + 64; i++) bytes[i] = bytes[i]! ^ 0x5a;
+  writeFileSync(join(backupDir, dump), bytes);
+  const manifestPath = join(backupDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.files[0].sha256 = createHash('sha256').update(bytes).digest('hex');
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return bytes.length;
 }

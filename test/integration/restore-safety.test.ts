@@ -7,13 +7,12 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, testCluster } from '../harness/database';
 import { runPglc, tempProject } from '../harness/cli';
-import { databasesLike, dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
+import { damageBeforeStoring, databasesLike, dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
 import { generateKey } from '../../core/crypto/backup-key';
 import { lockKey } from '../../core/db/advisory-lock';
 import { fingerprint } from '../fixtures/backup/fingerprint';
@@ -73,16 +72,8 @@ describe('pglc restore refuses, and touches nothing', () => {
     assert.equal(big.code, 0, big.stderr);
     const bigId = big.result!.result.manifest.id as string;
     const before = await fingerprint((s) => q(db.name, s));
-    const dir = join(p.dir, 'backups', bigId);
-    const dump = readdirSync(dir).find((f) => f.startsWith('dump'))!;
-    const bytes = readFileSync(join(dir, dump));
-    assert.ok(bytes.length > 1_000_000, `the archive is ${bytes.length} bytes`);
-    for (let at = Math.floor(bytes.length * 0.8); at < Math.floor(bytes.length * 0.8) + 64; at++) bytes[at] = bytes[at]! ^ 0x5a;
-    writeFileSync(join(dir, dump), bytes);
-    const manifestPath = join(dir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.files[0].sha256 = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const length = damageBeforeStoring(join(p.dir, 'backups', bigId), 0.8);
+    assert.ok(length > 1_000_000, `the archive is ${length} bytes`);
     const r = await runPglc(['restore', bigId, '--env', 'test', '--no-backup', '--json'], { cwd: p.dir, env });
     assert.equal(r.code, 1, r.stdout);
     assert.equal(r.result!.error!.code, 'backup-corrupt', r.stdout);

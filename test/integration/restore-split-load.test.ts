@@ -6,12 +6,10 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase } from '../harness/database';
 import { runPglc, tempProject } from '../harness/cli';
-import { databasesLike, dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
+import { damageBeforeStoring, databasesLike, dropWithRestoreLeftovers, q } from '../harness/restore-helpers';
 import { fingerprint } from '../fixtures/backup/fingerprint';
 import { generateKey } from '../../core/crypto/backup-key';
 
@@ -60,15 +58,7 @@ describe('pglc restore: a big table loaded in streams side by side', () => {
     assert.equal((await runPglc(['restore', 'drop-old', '--all', '--env', 'test', '--json'], { cwd: p.dir, env })).code, 0);
 
     // Damage far past the head, with the manifest's SHA-256 taken over it.
-    const dir = join(p.dir, 'backups', id);
-    const dump = readdirSync(dir).find((f) => f.startsWith('dump'))!;
-    const bytes = readFileSync(join(dir, dump));
-    for (let at = Math.floor(bytes.length * 0.7); at < Math.floor(bytes.length * 0.7) + 64; at++) bytes[at] = bytes[at]! ^ 0x5a;
-    writeFileSync(join(dir, dump), bytes);
-    const manifestPath = join(dir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.files[0].sha256 = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(manifestPath, JSON.stringify(manifest));
+    damageBeforeStoring(join(p.dir, 'backups', id), 0.7);
     const before = await fingerprint((s) => q(db.name, s));
     const broken = await runPglc(['restore', id, '--env', 'test', '--no-backup', '--jobs', '2', '--json'], { cwd: p.dir, env });
     assert.equal(broken.code, 1, broken.stdout);
