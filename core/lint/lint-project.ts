@@ -7,7 +7,9 @@
 // reported, and its server version is the one rules assume.
 // Invariants: every migration is replayed even when only some files are reported (a file is
 // judged on the schema all earlier migrations left); excluded paths are replayed but never
-// reported; the same lintFile runs here and in the language server.
+// reported; the same engine runs here and in the language server (lintFileLayered is lintFile
+// on layers: one schema for the whole project, each migration's changes a layer over it that is
+// committed after the migration — no copy of the schema per migration).
 
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -19,10 +21,11 @@ import { migrationLabel, type MigrationFile } from '../migrations/migration-file
 import { progress, type OperationContext } from '../operation-context';
 import { loadSqlParser } from '../sql/parse';
 import { buildLintDocument, type LintDocumentInfo } from './document';
-import { lintFile } from './engine/lint-file';
+import { lintFile, lintFileLayered } from './engine/lint-file';
 import { rangeMapper, toFindingPayload } from './finding-payload';
 import type { TableSize } from './rule';
-import { createSchemaState, objectKey, type SchemaState } from './schema-state/model';
+import { commitLayer } from './schema-state/layered-state';
+import { createSchemaState, forkState, objectKey, type SchemaState } from './schema-state/model';
 import type { LintFinding } from './finding';
 import { plpgsqlFindings, runPlpgsqlCheck } from './plpgsql-check';
 import { isExcluded, lintSettings, type LintSettings } from './settings';
@@ -92,7 +95,8 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   /** What linting a migration that creates PL/pgSQL functions again takes, should plpgsql_check report on them. */
   const again: { m: MigrationFile; before: SchemaState; options: Parameters<typeof lintFile>[1] }[] = [];
 
-  let state: SchemaState = createSchemaState();
+  // the schema before the migration being linted: changed only by committing a migration's Up
+  const state: SchemaState = createSchemaState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
   // every file read up front, a batch at a time (one after the other leaves the process idle between reads)
@@ -119,14 +123,17 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
       ...(applied ? { applied } : {}),
       ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
     };
-    const up = lintFile(buildLintDocument(text, info), upOptions);
+    const up = lintFileLayered(buildLintDocument(text, info), upOptions);
     if (reported(m.path)) collect(m.path, text, up.findings);
-    if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) again.push({ m, before: state, options: upOptions });
+    if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) {
+      const before = forkState(state);
+      again.push({ m, before, options: { ...upOptions, before } });
+    }
     if (m.downPath && downDoc && downText !== undefined && reported(m.downPath)) {
-      const down = lintFile(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
+      const down = lintFileLayered(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
       collect(m.downPath, downText, down.findings);
     }
-    state = up.afterUp;
+    commitLayer(up.afterUp);
   }
 
   // files named on the command line that are not migrations: plain SQL on the final schema

@@ -10,8 +10,9 @@ import type { LintDocument, LintSection, LintStatementRef } from '../document';
 import type { LintFinding, ResolvedEdit, ResolvedFix } from '../finding';
 import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
 import { ALL_RULES, DOCUMENT_RULES, RULE_NAMES, ruleByName, rulesForKind } from '../rules/index';
-import type { SchemaState, SourceLocation } from '../schema-state/model';
+import type { ObjectMapName, SchemaState, SourceLocation } from '../schema-state/model';
 import { forkState } from '../schema-state/model';
+import { changedKeysSince } from '../schema-state/layered-state';
 import type { LintSettings } from '../settings';
 import { liveAnswers } from './answers';
 import type { MutationLog, ReadSet } from './mutation-log';
@@ -204,6 +205,8 @@ export interface LintRun {
   answers: Answers;
   /** Statements from `from` on have the text of old[i + shift] (relint.ts): their text and analysis are taken from there. */
   same?: { from: number; shift: number; old: readonly StatementRecord[] };
+  /** Replayed on layers over `options.before` (lintFileLayered), not on a copy. */
+  layered?: true;
 }
 
 const NO_RAW: readonly RawFinding[] = [];
@@ -219,17 +222,21 @@ export function downStart(doc: LintDocument): number | undefined {
   return undefined;
 }
 
-/** A run over `doc` that has replayed nothing yet; `log`: keep what relint.ts needs to lint the next version from it. */
-export function startRun(doc: LintDocument, options: LintFileOptions, log?: MutationLog): LintRun {
+/**
+ * A run over `doc` that has replayed nothing yet; `log`: keep what relint.ts needs to lint the
+ * next version from it; `layered`: replay on layers over options.before (lintFileLayered).
+ */
+export function startRun(doc: LintDocument, options: LintFileOptions, log?: MutationLog, layered = false): LintRun {
   const { settings } = options;
   const file = { path: options.path, ...(options.migration ? { migration: options.migration.version, label: options.migration.label } : {}) };
-  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction, log);
+  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction, log, layered);
   const env = { settings, ...(options.sizes ? { sizes: options.sizes } : {}), ...(options.pendingVersions ? { pendingVersions: options.pendingVersions } : {}) };
   const downAt = downStart(doc);
   // answers read the replay as it is when asked: one set serves every statement
   const run: LintRun = { doc, options, replay, records: [], initial: replay.snapshot(), answers: liveAnswers(replay, env) };
   if (downAt !== undefined) run.downAt = downAt;
   if (log) run.log = log;
+  if (layered) run.layered = true;
   return run;
 }
 
@@ -240,7 +247,7 @@ export function startRun(doc: LintDocument, options: LintFileOptions, log?: Muta
 export function replayRange(run: LintRun, from: number, to: number, resume?: ReplaySnapshot): void {
   const { doc, replay } = run;
   const fork = (i: number): void => {
-    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = forkState(replay.state);
+    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = run.layered ? replay.freezeLayer() : forkState(replay.state);
   };
   // the transaction counter goes on from there even when a new section starts
   if (resume) replay.restore(resume);
@@ -374,6 +381,7 @@ export function finishRun(run: LintRun): LintFileResult {
   }
   const hadDown = run.afterUp !== undefined;
   const afterUp = run.afterUp ?? replay.state;
+  const before = options.beforeMigration ?? options.before;
 
   const findings: LintFinding[] = [];
   const emit = (rule: string, f: RuleFinding, place: Place, related: LintFinding['related']): void => {
@@ -408,9 +416,10 @@ export function finishRun(run: LintRun): LintFileResult {
     file,
     statements: docStatements,
     parseErrors,
-    before: options.beforeMigration ?? options.before,
+    before,
     afterUp,
     ...(hadDown ? { afterDown: replay.state } : {}),
+    ...(hadDown && run.layered ? { changed: (map: ObjectMapName) => changedKeysSince(replay.state, before, map) } : {}),
     settings,
     ...(options.sizes ? { sizes: options.sizes } : {}),
     ...(options.applied ? { applied: options.applied } : {}),
@@ -461,6 +470,19 @@ export function finishRun(run: LintRun): LintFileResult {
  */
 export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileResult {
   const run = startRun(doc, options);
+  replayRange(run, 0, doc.statements.length);
+  return finishRun(run);
+}
+
+/**
+ * Lints one document on a layer over `options.before` (and its Down on a layer over that), which
+ * it leaves unchanged: the result's `afterUp` is the Up's layer, which commitLayer() writes into
+ * `options.before` — how `pglc db lint` goes through a project without copying its schema for
+ * every migration. Same findings as lintFile. Requires loadSqlParser() to have resolved.
+ * @example const up = lintFileLayered(doc, { path, settings, before: state }); commitLayer(up.afterUp)
+ */
+export function lintFileLayered(doc: LintDocument, options: LintFileOptions): LintFileResult {
+  const run = startRun(doc, options, undefined, true);
   replayRange(run, 0, doc.statements.length);
   return finishRun(run);
 }
