@@ -25,7 +25,8 @@ import { lintFile, lintFileLayered } from './engine/lint-file';
 import { rangeMapper, toFindingPayload } from './finding-payload';
 import type { TableSize } from './rule';
 import { commitLayer } from './schema-state/layered-state';
-import { createSchemaState, forkState, objectKey, type SchemaState } from './schema-state/model';
+import { forkState, objectKey, type SchemaState } from './schema-state/model';
+import { indexedState } from './schema-state/pointer-index';
 import type { LintFinding } from './finding';
 import { plpgsqlFindings, runPlpgsqlCheck } from './plpgsql-check';
 import { isExcluded, lintSettings, type LintSettings } from './settings';
@@ -96,7 +97,7 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   const again: { m: MigrationFile; before: SchemaState; options: Parameters<typeof lintFile>[1] }[] = [];
 
   // the schema before the migration being linted: changed only by committing a migration's Up
-  const state: SchemaState = createSchemaState();
+  const state: SchemaState = indexedState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
   // every file read up front, a batch at a time (one after the other leaves the process idle between reads)

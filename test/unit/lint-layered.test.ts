@@ -13,6 +13,7 @@ import { lintFile, lintFileLayered, type LintFileOptions } from '../../core/lint
 import type { LintFinding } from '../../core/lint/finding';
 import { commitLayer, LayerMap } from '../../core/lint/schema-state/layered-state';
 import { createSchemaState, forkState, OBJECT_MAPS, type SchemaState } from '../../core/lint/schema-state/model';
+import { indexedState } from '../../core/lint/schema-state/pointer-index';
 import { lintSettings } from '../../core/lint/settings';
 import { loadSqlParser } from '../../core/sql/parse';
 import { fuzzCorpus, fuzzInput } from '../fixtures/lint/fuzz';
@@ -83,6 +84,33 @@ test('a LayerMap reads and iterates exactly as a changed copy of its base', () =
   }
 });
 
+/**
+ * A migration that makes and drops what points at tables: foreign keys to earlier tables,
+ * partitions, serial columns (owned sequences), triggers and policies — dropped by DROP TABLE
+ * and DROP COLUMN in the Up and the Down.
+ */
+function churn(i: number, r: () => number): string {
+  const t = `c_${i}`;
+  const earlier = (): string => `c_${Math.floor(r() * i)}`;
+  const up = [
+    `create table ${t} (id serial primary key, other_id int, n int, code bigserial);`,
+    `create table ${t}_p (id int, at date) partition by range (at);`,
+    `create table ${t}_p1 partition of ${t}_p for values from ('2020-01-01') to ('2021-01-01');`,
+    `create function ${t}_f() returns trigger language plpgsql as $$ begin return new; end $$;`,
+    `create trigger ${t}_trg before insert on ${t} for each row execute function ${t}_f();`,
+    `create policy ${t}_pol on ${t} using (true);`,
+  ];
+  const down = [`drop table ${t}_p;`, `drop table ${t};`];
+  if (i > 0) {
+    up.push(`alter table ${t} add constraint ${t}_fk foreign key (other_id) references ${earlier()} (id);`, `alter table ${earlier()} add column s_${i} serial;`);
+    if (r() < 0.5) up.push(`alter table ${earlier()} drop column code;`);
+    if (r() < 0.3) up.push(`drop table ${earlier()} cascade;`, `drop table ${earlier()}_p;`);
+    if (r() < 0.3) up.push(`alter table ${earlier()} drop column id cascade;`);
+    down.unshift(`alter table ${earlier()} drop column s_${i};`);
+  }
+  return `-- Up\n${up.join('\n')}\n-- Down\n${down.join('\n')}\n`;
+}
+
 function findingsJson(list: readonly LintFinding[]): string {
   return JSON.stringify(list.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, start: f.start, end: f.end, impact: f.impact, related: f.related, fixes: f.fixes })));
 }
@@ -99,16 +127,17 @@ test('a project linted on layers gives the findings and schemas of a copy per mi
   const settings = lintSettings(undefined);
   // as lint-project.ts did before layers: lintFile with the Up's afterUp as the next `before`
   let copied: SchemaState = createSchemaState();
-  const layered: SchemaState = createSchemaState();
+  // the project's schema, as lint-project.ts keeps it: indexed (pointer-index.ts)
+  const layered: SchemaState = indexedState();
   let downFindings = 0;
   for (let i = 0; i < 400; i++) {
-    const text = i % 3 === 0 ? fuzzInput(corpus, SEED, i) : (corpus[Math.floor(r() * corpus.length)] as string);
+    const text = i % 5 === 1 ? churn(i, r) : i % 3 === 0 ? fuzzInput(corpus, SEED, i) : (corpus[Math.floor(r() * corpus.length)] as string);
     const version = String(i + 1).padStart(4, '0');
     const migration = { version, label: `${version}_m` };
     const split = i % 7 === 3;
-    const info = split ? { format: 'golang-migrate' as const, version, role: 'up' as const } : { format: 'pglc' as const, version, role: 'sections' as const };
+    const info = split ? { format: 'split-files' as const, version, role: 'up' as const } : { format: 'pglc' as const, version, role: 'sections' as const };
     const downText = split ? (corpus[Math.floor(r() * corpus.length)] as string) : undefined;
-    const downDoc = downText !== undefined ? buildLintDocument(downText, { format: 'golang-migrate', version, role: 'down' }) : undefined;
+    const downDoc = downText !== undefined ? buildLintDocument(downText, { format: 'split-files', version, role: 'down' }) : undefined;
     const companion = split ? { companion: { role: 'down' as const, path: `/p/${version}_m.down.sql`, ...(downDoc ? { document: downDoc } : {}) } } : {};
     const options = (before: SchemaState): LintFileOptions => ({ path: `/p/${version}_m.sql`, migration, settings, before, strict: true, ...companion });
     const where = `migration ${i} (seed ${SEED})`;
@@ -131,5 +160,8 @@ test('a project linted on layers gives the findings and schemas of a copy per mi
     // a copy of the committed schema is plain maps again
     assert.equal(stateJson(forkState(layered)), stateJson(copied));
   }
+  const tables = [...copied.tables.values()];
+  const pointers = { fk: tables.filter((t) => t.constraints.some((c) => c.references)).length, partitions: tables.filter((t) => t.partitionOf).length, owned: [...copied.sequences.values()].filter((q) => q.ownedBy).length, triggers: copied.triggers.size, policies: copied.policies.size };
+  assert.ok(Object.values(pointers).every((n) => n > 5), `the schema has what points at tables (${JSON.stringify(pointers)})`);
   assert.ok(downFindings > 10, `down-does-not-reverse fired (${downFindings}): the comparison of whole schemas was exercised`);
 });
