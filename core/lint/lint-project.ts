@@ -72,7 +72,9 @@ function documentInfo(m: MigrationFile): LintDocumentInfo {
 export async function lintProject(project: ProjectConfig, options: LintProjectOptions, ctx: OperationContext): Promise<DbLintResult> {
   await loadSqlParser();
   const settings = lintSettings(project.lint, options.environment?.facts);
-  const migrations = await discoverMigrations(project, ctx);
+  // the files' texts as discovery read them: each file is read once
+  const texts = new Map<string, string>();
+  const migrations = await discoverMigrations(project, ctx, { texts });
   const selections = (options.paths ?? []).map((p) => resolve(ctx.cwd, p));
   const migrationPaths = new Set(migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]));
   const selected = (path: string): boolean => selections.length === 0 || selections.some((s) => inside(path, s));
@@ -100,13 +102,6 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   const state: SchemaState = indexedState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
-  // every file read up front, a batch at a time (one after the other leaves the process idle between reads)
-  const texts = new Map<string, string>();
-  const paths = migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]);
-  for (let i = 0; i < paths.length; i += 64) {
-    const batch = paths.slice(i, i + 64);
-    (await Promise.all(batch.map((p) => readFile(p, 'utf8')))).forEach((t, k) => texts.set(batch[k] as string, t));
-  }
   for (const m of migrations) {
     ctx.signal?.throwIfAborted();
     const text = texts.get(m.path) ?? (await readFile(m.path, 'utf8'));
