@@ -13,6 +13,7 @@ import { findSectionMarkers, hasNoTransactionDirective, type SectionMarker } fro
 import { isCodeToken, scanSql, type SqlToken } from '../sql/lexer';
 import { parseStatementsSync } from '../sql/parse';
 import { splitStatements } from '../sql/split-statements';
+import { offerTree } from './engine/statement-analysis';
 
 export interface LintDocumentInfo {
   format: MigrationFormat;
@@ -109,6 +110,9 @@ export function buildLintDocument(text: string, migration?: LintDocumentInfo): L
         continue;
       }
       const parsed = parseStatementsSync(span.text);
+      const only = parsed.ok && parsed.statements.length === 1 ? parsed.statements[0] : undefined;
+      // the whole span is one statement: its tree is the one the replay's analysis would parse again
+      if (only && only.start === 0 && only.end === span.text.length) offerTree(span.text, only.kind, only.node);
       if (parsed.ok && parsed.statements.length > 0) {
         for (const p of parsed.statements) {
           const s: LintStatementRef = { start: span.start + p.start, end: span.start + p.end, section: sectionIndex, kind: p.kind };

@@ -8,6 +8,8 @@
 // generations: entries used since the last turnover survive it, the others are dropped (an
 // approximate LRU that costs one Map lookup per hit, where a strict one would move every hit:
 // a lint of a 5,000-line file looks up every statement); requires loadSqlParser() to have resolved.
+// A tree parsed elsewhere (buildLintDocument parses every statement to cut the file) is offered
+// to the recent trees, so a statement is parsed once from the file to its rules.
 
 import { parseStatementsSync } from '../../sql/parse';
 import { statementSource, type StatementSource } from '../ast/statement-source';
@@ -51,7 +53,8 @@ function store(text: string, analysis: StatementAnalysis): void {
 
 /** The last trees parsed, so rules that run right after an analysis do not parse again. */
 const recentTrees = new Map<string, ParsedTree>();
-const RECENT_LIMIT = 64;
+/** Enough for the statements of a migration file between buildLintDocument and its replay. */
+const RECENT_LIMIT = 256;
 
 function remember(text: string, tree: ParsedTree): void {
   recentTrees.set(text, tree);
@@ -61,12 +64,32 @@ function remember(text: string, tree: ParsedTree): void {
   }
 }
 
+/** A tree whose token source is made when first read (an analysis found in the cache needs none). */
+function parsedTree(text: string, kind: string, node: Record<string, unknown>): ParsedTree {
+  let src: StatementSource | undefined;
+  return {
+    kind,
+    node,
+    get src() {
+      return (src ??= statementSource(text));
+    },
+  };
+}
+
 function parseOne(text: string): ParsedTree | undefined {
   const r = parseStatementsSync(text);
   if (!r.ok || r.statements.length !== 1) return undefined;
   const s = r.statements[0];
   if (!s) return undefined;
-  return { kind: s.kind, node: s.node, src: statementSource(text) };
+  return parsedTree(text, s.kind, s.node);
+}
+
+/**
+ * The parse tree of `text` as parseStatementsSync(text) gives it when that is exactly one
+ * statement: kept with the recent trees for analyzeStatement and treeOf.
+ */
+export function offerTree(text: string, kind: string, node: Record<string, unknown>): void {
+  if (!recentTrees.has(text)) remember(text, parsedTree(text, kind, node));
 }
 
 /**
@@ -82,7 +105,8 @@ export function analyzeStatement(text: string): StatementAnalysis {
     store(text, older);
     return older;
   }
-  const tree = parseOne(text);
+  const recent = recentTrees.get(text);
+  const tree = recent ?? parseOne(text);
   let analysis: StatementAnalysis;
   if (!tree) analysis = { ok: false, effects: [], runs: [] };
   else {
@@ -94,7 +118,7 @@ export function analyzeStatement(text: string): StatementAnalysis {
       effects = [];
     }
     analysis = { ok: true, kind: tree.kind, effects, runs: [] };
-    remember(text, tree);
+    if (!recent) remember(text, tree);
   }
   store(text, analysis);
   return analysis;
