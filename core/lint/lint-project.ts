@@ -70,11 +70,14 @@ function documentInfo(m: MigrationFile): LintDocumentInfo {
  * @example const r = await lintProject(project, {}, ctx); r.findings.filter((f) => f.severity === 'error')
  */
 export async function lintProject(project: ProjectConfig, options: LintProjectOptions, ctx: OperationContext): Promise<DbLintResult> {
-  await loadSqlParser();
+  // the parser's WebAssembly compiles in the background while the files are read
+  const parser = loadSqlParser();
+  parser.catch(() => undefined);
   const settings = lintSettings(project.lint, options.environment?.facts);
   // the files' texts as discovery read them: each file is read once
   const texts = new Map<string, string>();
   const migrations = await discoverMigrations(project, ctx, { texts });
+  await parser;
   const selections = (options.paths ?? []).map((p) => resolve(ctx.cwd, p));
   const migrationPaths = new Set(migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]));
   const selected = (path: string): boolean => selections.length === 0 || selections.some((s) => inside(path, s));

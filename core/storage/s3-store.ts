@@ -12,17 +12,8 @@
 // store verbatim as object data (silent corruption).
 
 import { PassThrough, Readable, type Writable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as LibStorage from '@aws-sdk/lib-storage';
 import type { BackupManifest } from '../../protocol/index';
 import { PglcError } from '../errors';
 import { validateManifest } from '../backup/manifest';
@@ -68,11 +59,22 @@ export interface S3BackupStore extends BackupStore {
 }
 
 /**
+ * The AWS SDK, loaded when a store is made: loading it costs every pglc command's start ~30 ms,
+ * and most never use S3.
+ */
+function sdk(): { s3: typeof S3Sdk; storage: typeof LibStorage } {
+  return { s3: require('@aws-sdk/client-s3') as typeof S3Sdk, storage: require('@aws-sdk/lib-storage') as typeof LibStorage };
+}
+
+/**
  * A BackupStore for `settings` using `credentials`.
  * @example const store = createS3Store(s3SettingsOf(project.backup), s3CredentialsOf(vars));
  *   const leftovers = (await store.list()).filter((e) => !e.manifest).map((e) => e.id);
  */
 export function createS3Store(settings: S3Settings, credentials: S3Credentials, opts: S3StoreOptions = {}): S3BackupStore {
+  const { s3, storage } = sdk();
+  const { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = s3;
+  const { Upload } = storage;
   const client = new S3Client({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     region: settings.region,
