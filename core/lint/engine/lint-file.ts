@@ -8,7 +8,7 @@
 
 import type { LintDocument, LintSection, LintStatementRef } from '../document';
 import type { LintFinding, ResolvedEdit, ResolvedFix } from '../finding';
-import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
+import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleContext, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
 import { ALL_RULES, DOCUMENT_RULES, RULE_NAMES, ruleByName, rulesForKind } from '../rules/index';
 import type { ObjectMapName, SchemaState, SourceLocation } from '../schema-state/model';
 import { forkState } from '../schema-state/model';
@@ -207,6 +207,12 @@ export interface LintRun {
   same?: { from: number; shift: number; old: readonly StatementRecord[] };
   /** Replayed on layers over `options.before` (lintFileLayered), not on a copy. */
   layered?: true;
+  /**
+   * Nothing of this run serves a later one (pglc db lint): its analyses are not cached and its
+   * rules run without recording what they asked (rule-memo.ts) — the same findings, without
+   * the allocations (recording was an eighth of a project lint's).
+   */
+  once?: true;
 }
 
 const NO_RAW: readonly RawFinding[] = [];
@@ -303,7 +309,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
     return;
   }
   replay.enter(ref);
-  const analysis = same?.analysis ?? analyzeStatement(text);
+  const analysis = same?.analysis ?? analyzeStatement(text, !run.once);
   if (!analysis.ok || !analysis.kind) {
     const ds: DocumentStatement = { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
     replay.leave(ref);
@@ -314,7 +320,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
   const rules = rulesForKind(analysis.kind);
   if (rules.length) {
     let memo: MemoRun | undefined;
-    for (let k = 0; k < analysis.runs.length; k++) {
+    for (let k = 0; !run.once && k < analysis.runs.length; k++) {
       const candidate = analysis.runs[k] as MemoRun;
       if (stillValid(candidate.deps, answers)) {
         memo = candidate;
@@ -322,7 +328,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
         break;
       }
     }
-    if (!memo) memo = runRules(rules, text, analysis, answers, options.strict === true);
+    if (!memo) memo = runRules(rules, text, analysis, answers, options.strict === true, !run.once);
     if (memo.findings.length) {
       const place: Place = { doc, statement: ref, section };
       const out: RawFinding[] = [];
@@ -483,6 +489,7 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
  */
 export function lintFileLayered(doc: LintDocument, options: LintFileOptions): LintFileResult {
   const run = startRun(doc, options, undefined, true);
+  run.once = true;
   replayRange(run, 0, doc.statements.length);
   return finishRun(run);
 }
@@ -509,11 +516,28 @@ function removal(text: string, start: number, end: number): ResolvedEdit {
   return { start, end: end + (after.includes(',') ? after.length : 0), text: '' };
 }
 
-function runRules(rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, answers: Parameters<typeof recordingContext>[0], strict: boolean): MemoRun {
+/** Where the plain context of a run reports to (runRules runs one statement at a time). */
+let reportTo: (finding: RuleFinding) => void = () => undefined;
+const plainContexts = new WeakMap<Answers, RuleContext>();
+
+/** A context that answers from `answers` without recording: one per run, reporting to `report`. */
+function plainContext(answers: Answers, report: (finding: RuleFinding) => void): RuleContext {
+  reportTo = report;
+  let context = plainContexts.get(answers);
+  if (!context) plainContexts.set(answers, (context = { ...answers, report: (f) => reportTo(f) }));
+  return context;
+}
+
+/** Runs `rules` on the statement; `memo`: record what they asked, and keep the result with its analysis. */
+function runRules(rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, answers: Parameters<typeof recordingContext>[0], strict: boolean, memo: boolean): MemoRun {
   const findings: MemoRun['findings'] = [];
   const tree = treeOf(text);
   let current = '';
-  const { context, deps } = recordingContext(answers, (finding) => findings.push({ rule: current, finding }));
+  const report = (finding: RuleFinding): void => void findings.push({ rule: current, finding });
+  let context: RuleContext;
+  let deps: MemoRun['deps'] = [];
+  if (memo) ({ context, deps } = recordingContext(answers, report));
+  else context = plainContext(answers, report);
   if (tree) {
     const statement = { kind: tree.kind, node: tree.node, src: tree.src, effects: analysis.effects };
     for (const rule of rules) {
@@ -526,6 +550,7 @@ function runRules(rules: readonly StatementRule[], text: string, analysis: Retur
     }
   }
   const run: MemoRun = { deps, findings };
+  if (!memo) return run;
   analysis.runs.unshift(run);
   if (analysis.runs.length > MEMO_RUNS) analysis.runs.length = MEMO_RUNS;
   return run;

@@ -9,7 +9,8 @@
 // approximate LRU that costs one Map lookup per hit, where a strict one would move every hit:
 // a lint of a 5,000-line file looks up every statement); requires loadSqlParser() to have resolved.
 // A tree parsed elsewhere (buildLintDocument parses every statement to cut the file) is offered
-// to the recent trees, so a statement is parsed once from the file to its rules.
+// until its statement is analysed, so a statement is parsed once from the file to its rules;
+// offered trees are few and short-lived (a tree kept alive is copied by every young-generation GC).
 
 import { parseStatementsSync } from '../../sql/parse';
 import { statementSource, type StatementSource } from '../ast/statement-source';
@@ -53,8 +54,10 @@ function store(text: string, analysis: StatementAnalysis): void {
 
 /** The last trees parsed, so rules that run right after an analysis do not parse again. */
 const recentTrees = new Map<string, ParsedTree>();
-/** Enough for the statements of a migration file between buildLintDocument and its replay. */
-const RECENT_LIMIT = 256;
+const RECENT_LIMIT = 64;
+/** Trees parsed by buildLintDocument, until the analysis takes them: a migration file's statements between its cut and its replay. */
+const offeredTrees = new Map<string, ParsedTree>();
+const OFFERED_LIMIT = 256;
 
 function remember(text: string, tree: ParsedTree): void {
   recentTrees.set(text, tree);
@@ -89,14 +92,25 @@ function parseOne(text: string): ParsedTree | undefined {
  * statement: kept with the recent trees for analyzeStatement and treeOf.
  */
 export function offerTree(text: string, kind: string, node: Record<string, unknown>): void {
-  if (!recentTrees.has(text)) remember(text, parsedTree(text, kind, node));
+  offeredTrees.set(text, parsedTree(text, kind, node));
+  if (offeredTrees.size > OFFERED_LIMIT) {
+    const oldest = offeredTrees.keys().next().value;
+    if (oldest !== undefined) offeredTrees.delete(oldest);
+  }
 }
 
 /**
- * The analysis of one statement's text (first token to last token, without `;`).
+ * The analysis of one statement's text (first token to last token, without `;`); `keep`: cache
+ * it for the next analysis of the same text (a one-off lint has no use for that).
  * @example analyzeStatement('create index i on t (a)').effects[0].op === 'create-index'
  */
-export function analyzeStatement(text: string): StatementAnalysis {
+export function analyzeStatement(text: string, keep = true): StatementAnalysis {
+  const offered = offeredTrees.get(text);
+  if (offered) {
+    offeredTrees.delete(text);
+    // the rules may still want it, even when the analysis is known
+    remember(text, offered);
+  }
   const hit = young.get(text);
   if (hit) return hit;
   const older = old.get(text);
@@ -118,9 +132,9 @@ export function analyzeStatement(text: string): StatementAnalysis {
       effects = [];
     }
     analysis = { ok: true, kind: tree.kind, effects, runs: [] };
-    if (!recent) remember(text, tree);
+    remember(text, tree);
   }
-  store(text, analysis);
+  if (keep) store(text, analysis);
   return analysis;
 }
 
@@ -143,4 +157,5 @@ export function clearStatementCache(): void {
   young = new Map();
   old = new Map();
   recentTrees.clear();
+  offeredTrees.clear();
 }
