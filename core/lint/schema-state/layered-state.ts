@@ -13,12 +13,13 @@
 import { OBJECT_MAPS, type ObjectMapName, type SchemaState } from './model';
 
 export class LayerMap<V> extends Map<string, V> {
+  // made on the first change: most maps of most layers are only read
   /** Values of keys set in this layer and still present (in the base's place or in `tail`). */
-  private readonly own = new Map<string, V>();
+  private own: Map<string, V> | undefined;
   /** Keys of the base deleted in this layer (a later set puts them in `tail`). */
-  private readonly removed = new Set<string>();
+  private removed: Set<string> | undefined;
   /** Keys that come after the base's, in the order they were (last) inserted. */
-  private readonly tail = new Set<string>();
+  private tail: Set<string> | undefined;
 
   constructor(readonly base: Map<string, V>) {
     super();
@@ -26,12 +27,13 @@ export class LayerMap<V> extends Map<string, V> {
 
   /** Whether the base's entry for `key` still sits in its place (not deleted here). */
   private inBase(key: string): boolean {
-    return !this.removed.has(key) && this.base.has(key);
+    return !this.removed?.has(key) && this.base.has(key);
   }
 
   override get(key: string): V | undefined {
+    if (this.own === undefined) return this.base.get(key);
     const v = this.own.get(key);
-    if (v !== undefined || this.removed.has(key)) return v;
+    if (v !== undefined || this.removed?.has(key)) return v;
     return this.base.get(key);
   }
 
@@ -40,23 +42,24 @@ export class LayerMap<V> extends Map<string, V> {
   }
 
   override get size(): number {
-    return this.base.size - this.removed.size + this.tail.size;
+    return this.base.size - (this.removed?.size ?? 0) + (this.tail?.size ?? 0);
   }
 
   override set(key: string, value: V): this {
-    if (!this.tail.has(key) && !this.inBase(key)) this.tail.add(key);
-    this.own.set(key, value);
+    if (!this.tail?.has(key) && !this.inBase(key)) (this.tail ??= new Set()).add(key);
+    (this.own ??= new Map()).set(key, value);
     return this;
   }
 
   override delete(key: string): boolean {
-    if (this.tail.delete(key)) {
-      this.own.delete(key);
+    if (this.tail?.delete(key)) {
+      this.own?.delete(key);
       return true;
     }
     if (!this.inBase(key)) return false;
-    this.removed.add(key);
-    this.own.delete(key);
+    (this.removed ??= new Set()).add(key);
+    // own is made with removed: get() looks at removed only when own exists
+    (this.own ??= new Map()).delete(key);
     return true;
   }
 
@@ -67,10 +70,10 @@ export class LayerMap<V> extends Map<string, V> {
   override *entries(): MapIterator<[string, V]> {
     // each entry is looked at when it is reached, as a Map's iterator does
     for (const [key, value] of this.base) {
-      if (this.removed.has(key)) continue;
-      yield [key, this.own.get(key) ?? value];
+      if (this.removed?.has(key)) continue;
+      yield [key, this.own?.get(key) ?? value];
     }
-    for (const key of this.tail) yield [key, this.own.get(key) as V];
+    if (this.tail) for (const key of this.tail) yield [key, this.own?.get(key) as V];
   }
 
   override *keys(): MapIterator<string> {
@@ -91,16 +94,19 @@ export class LayerMap<V> extends Map<string, V> {
 
   /** Keys whose entry here may differ from the base's (every other key has the base's very entry). */
   changedKeys(): Iterable<string> {
-    return [...this.own.keys(), ...this.removed];
+    if (!this.own) return [];
+    return this.removed ? [...this.own.keys(), ...this.removed] : this.own.keys();
   }
 
   /** Writes this layer's changes into its base, which then holds what this layer showed. */
   commit(): void {
     const base = this.base;
-    for (const key of this.removed) base.delete(key);
-    for (const [key, value] of this.own) if (!this.tail.has(key)) base.set(key, value);
+    const own = this.own;
+    if (!own) return;
+    if (this.removed) for (const key of this.removed) base.delete(key);
+    for (const [key, value] of own) if (!this.tail?.has(key)) base.set(key, value);
     // after the deletes above, each of these goes to the end of the base, in this order
-    for (const key of this.tail) base.set(key, this.own.get(key) as V);
+    if (this.tail) for (const key of this.tail) base.set(key, own.get(key) as V);
   }
 }
 
