@@ -22,7 +22,7 @@ import { progress, type OperationContext } from '../operation-context';
 import { loadSqlParser } from '../sql/parse';
 import { buildLintDocument, type LintDocumentInfo } from './document';
 import { lintFile, lintFileLayered } from './engine/lint-file';
-import { rangeMapper, toFindingPayload } from './finding-payload';
+import { projectFile, rangeMapper, toFindingPayload } from './finding-payload';
 import type { TableSize } from './rule';
 import { commitLayer } from './schema-state/layered-state';
 import { forkState, objectKey, type SchemaState } from './schema-state/model';
@@ -95,7 +95,8 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   const byFile = new Map<string, LintFindingPayload[]>();
   const collect = (path: string, text: string, list: ReturnType<typeof lintFile>['findings']): void => {
     const map = rangeMapper(text);
-    byFile.set(path, list.map((f) => toFindingPayload(f, text, path, project.root, map)));
+    const file = projectFile(project.root, path);
+    byFile.set(path, list.map((f) => toFindingPayload(f, text, path, project.root, map, file)));
   };
   const check = options.functions ? await runPlpgsqlCheck(options.functions.opened, await options.functions.server(), ctx) : undefined;
   /** What linting a migration that creates PL/pgSQL functions again takes, should plpgsql_check report on them. */
