@@ -4,7 +4,9 @@
 // a node starts but not where it ends; the lexer knows where the clause that starts there ends
 // (the next comma or closing parenthesis at the same depth).
 // Invariant: every range returned lies within [0, text.length] and starts at a token start; a
-// location the tree does not give yields the whole statement, never a range outside it.
+// location the tree does not give yields the whole statement, never a range outside it. A tree
+// parsed from a longer text (a section parsed at once, document.ts) has its locations counted
+// from that text: `byteBase` is where the statement starts there, and index() takes it off.
 
 import { isCodeToken, scanSql, type SqlToken } from '../../sql/lexer';
 import { byteOffsetToIndex, isAscii } from '../../sql/text-position';
@@ -46,7 +48,7 @@ const CLOSE = new Set([')', ']']);
  * @example const src = statementSource('alter table t add column a int, add b int');
  *   src.clause(src.index(16)) // { start: 16, end: 30 } — `add column a int` without the comma
  */
-export function statementSource(text: string): StatementSource {
+export function statementSource(text: string, byteBase = 0): StatementSource {
   const ascii = isAscii(text);
   const tokens = scanSql(text).filter(isCodeToken);
   const depth: number[] = [];
@@ -83,7 +85,7 @@ export function statementSource(text: string): StatementSource {
     tokens,
     depth,
     all,
-    index: (location) => (location === undefined || location < 0 ? undefined : ascii ? Math.min(location, text.length) : byteOffsetToIndex(text, location)),
+    index: (location) => (location === undefined || location < 0 ? undefined : ascii ? Math.min(location - byteBase, text.length) : byteOffsetToIndex(text, location - byteBase)),
     tokenAt,
     word(i) {
       const t = tokens[i];

@@ -67,14 +67,17 @@ function remember(text: string, tree: ParsedTree): void {
   }
 }
 
-/** A tree whose token source is made when first read (an analysis found in the cache needs none). */
-function parsedTree(text: string, kind: string, node: Record<string, unknown>): ParsedTree {
+/**
+ * A tree whose token source is made when first read (an analysis found in the cache needs none);
+ * `byteBase`: where the statement starts in the text the tree was parsed from.
+ */
+function parsedTree(text: string, kind: string, node: Record<string, unknown>, byteBase = 0): ParsedTree {
   let src: StatementSource | undefined;
   return {
     kind,
     node,
     get src() {
-      return (src ??= statementSource(text));
+      return (src ??= statementSource(text, byteBase));
     },
   };
 }
@@ -89,10 +92,11 @@ function parseOne(text: string): ParsedTree | undefined {
 
 /**
  * The parse tree of `text` as parseStatementsSync(text) gives it when that is exactly one
- * statement: kept with the recent trees for analyzeStatement and treeOf.
+ * statement — or as part of a longer text that starts `byteBase` UTF-8 bytes before it (the tree's
+ * locations count from there) — kept for analyzeStatement and treeOf.
  */
-export function offerTree(text: string, kind: string, node: Record<string, unknown>): void {
-  offeredTrees.set(text, parsedTree(text, kind, node));
+export function offerTree(text: string, kind: string, node: Record<string, unknown>, byteBase = 0): void {
+  offeredTrees.set(text, parsedTree(text, kind, node, byteBase));
   if (offeredTrees.size > OFFERED_LIMIT) {
     const oldest = offeredTrees.keys().next().value;
     if (oldest !== undefined) offeredTrees.delete(oldest);
