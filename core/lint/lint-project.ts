@@ -81,7 +81,7 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   const selections = (options.paths ?? []).map((p) => resolve(ctx.cwd, p));
   const migrationPaths = new Set(migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]));
   const selected = (path: string): boolean => selections.length === 0 || selections.some((s) => inside(path, s));
-  const reported = (path: string): boolean => selected(path) && !isExcluded(toPosix(relative(project.root, path)), settings.exclude);
+  const reported = (path: string): boolean => selected(path) && (settings.exclude.length === 0 || !isExcluded(toPosix(relative(project.root, path)), settings.exclude));
 
   let sizes: Map<string, TableSize> | undefined;
   let pendingVersions: Set<string> | undefined;

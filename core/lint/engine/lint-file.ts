@@ -408,10 +408,13 @@ export function finishRun(run: LintRun): LintFileResult {
     }
     // related locations are copied: a later run of the same document moves its own in place (relint.ts)
     const copies = related.length ? related.map((r) => ({ message: r.message, location: { ...r.location } })) : related;
-    const out = withLazyFixes({ rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related: copies }, () => [
+    const fields = { rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related: copies };
+    const resolve = (): ResolvedFix[] => [
       ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
       ...genericFixes(rule, place),
-    ]);
+    ];
+    // a one-off run's findings are all read, fixes included (pglc db lint's output)
+    const out: LintFinding = run.once ? { ...fields, fixes: resolve() } : withLazyFixes(fields, resolve);
     if (f.impact) out.impact = f.impact;
     findings.push(out);
   };

@@ -52,19 +52,47 @@ function store(text: string, analysis: StatementAnalysis): void {
   }
 }
 
+/**
+ * The newest `limit` to 2 × `limit` trees by text: two generations, the older dropped when the
+ * newer fills. (Evicting a Map's oldest key one at a time makes each lookup of the oldest walk
+ * over the keys deleted before it.)
+ */
+class RecentTrees {
+  private young = new Map<string, ParsedTree>();
+  private old = new Map<string, ParsedTree>();
+
+  constructor(private readonly limit: number) {}
+
+  get(text: string): ParsedTree | undefined {
+    return this.young.get(text) ?? this.old.get(text);
+  }
+
+  set(text: string, tree: ParsedTree): void {
+    this.young.set(text, tree);
+    if (this.young.size >= this.limit) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+
+  delete(text: string): void {
+    this.young.delete(text);
+    this.old.delete(text);
+  }
+
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+  }
+}
+
 /** The last trees parsed, so rules that run right after an analysis do not parse again. */
-const recentTrees = new Map<string, ParsedTree>();
-const RECENT_LIMIT = 64;
+const recentTrees = new RecentTrees(64);
 /** Trees parsed by buildLintDocument, until the analysis takes them: a migration file's statements between its cut and its replay. */
-const offeredTrees = new Map<string, ParsedTree>();
-const OFFERED_LIMIT = 256;
+const offeredTrees = new RecentTrees(128);
 
 function remember(text: string, tree: ParsedTree): void {
   recentTrees.set(text, tree);
-  if (recentTrees.size > RECENT_LIMIT) {
-    const oldest = recentTrees.keys().next().value;
-    if (oldest !== undefined) recentTrees.delete(oldest);
-  }
 }
 
 /**
@@ -97,10 +125,6 @@ function parseOne(text: string): ParsedTree | undefined {
  */
 export function offerTree(text: string, kind: string, node: Record<string, unknown>, byteBase = 0): void {
   offeredTrees.set(text, parsedTree(text, kind, node, byteBase));
-  if (offeredTrees.size > OFFERED_LIMIT) {
-    const oldest = offeredTrees.keys().next().value;
-    if (oldest !== undefined) offeredTrees.delete(oldest);
-  }
 }
 
 /**

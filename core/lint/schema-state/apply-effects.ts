@@ -32,7 +32,9 @@ export interface StatementPlace {
 const NAMEDATALEN = 63;
 
 function bytes(s: string): number {
-  return Buffer.byteLength(s);
+  // names are nearly always ASCII, where a character is a byte (Buffer.byteLength is a call into C++)
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
 }
 
 function truncateBytes(s: string, max: number): string {
