@@ -39,6 +39,11 @@ export interface StatementSource {
   endBefore(limit: number): number;
   /** Whole statement. */
   readonly all: TextRange;
+  /**
+   * Values derived from this statement that several rules ask for (an ALTER TABLE's commands,
+   * the columns it declares), kept here by the functions that make them; read-only once made.
+   */
+  memo(): Map<string, unknown>;
 }
 
 const OPEN = new Set(['(', '[']);
@@ -60,6 +65,7 @@ export function statementSource(text: string, byteBase = 0): StatementSource {
     if (OPEN.has(ch)) d++;
   }
   const all = { start: 0, end: text.length };
+  let memo: Map<string, unknown> | undefined;
 
   const tokenAt = (index: number): number => {
     let lo = 0;
@@ -119,5 +125,6 @@ export function statementSource(text: string, byteBase = 0): StatementSource {
       return a && b ? { start: a.start, end: b.end } : all;
     },
     endBefore,
+    memo: () => (memo ??= new Map()),
   };
 }

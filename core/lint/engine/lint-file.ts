@@ -57,6 +57,12 @@ export function levelOf(settings: LintSettings, rule: string): RuleLevel {
 
 const LOWER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
 
+/** `text`'s lines with `indent` before each, ending with `nl` (a one-line text, as most are, without splitting). */
+function indented(text: string, indent: string, nl: string): string {
+  if (!text.includes('\n')) return indent + text + nl;
+  return text.split('\n').map((l) => indent + l).join(nl) + nl;
+}
+
 /** Start of the line holding `offset`, and that line's indentation. */
 function lineOf(text: string, offset: number): { start: number; indent: string } {
   let start = offset;
@@ -96,13 +102,13 @@ function resolveEdit(place: Place, anchor: FixAnchor, text: string): ResolvedEdi
       return { createFile: anchor.path, text };
     case 'line-above': {
       const line = lineOf(t, base);
-      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+      return { start: line.start, end: line.start, text: indented(text, line.indent, nl) };
     }
     case 'section-top': {
       const first = place.section?.statements[0];
       const at = first !== undefined ? (place.doc.statements[first]?.start ?? base) : base;
       const line = lineOf(t, at);
-      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+      return { start: line.start, end: line.start, text: indented(text, line.indent, nl) };
     }
     case 'marker-end': {
       const m = place.section?.marker;
@@ -213,6 +219,8 @@ export interface LintRun {
    * the allocations (recording was an eighth of a project lint's).
    */
   once?: true;
+  /** The rule context of a run without memo (runRules). */
+  plainContext?: RuleContext;
 }
 
 const NO_RAW: readonly RawFinding[] = [];
@@ -328,7 +336,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
         break;
       }
     }
-    if (!memo) memo = runRules(rules, text, analysis, answers, options.strict === true, !run.once);
+    if (!memo) memo = runRules(run, rules, text, analysis, options.strict === true, !run.once);
     if (memo.findings.length) {
       const place: Place = { doc, statement: ref, section };
       const out: RawFinding[] = [];
@@ -519,20 +527,18 @@ function removal(text: string, start: number, end: number): ResolvedEdit {
   return { start, end: end + (after.includes(',') ? after.length : 0), text: '' };
 }
 
-/** Where the plain context of a run reports to (runRules runs one statement at a time). */
+/** Where the plain contexts report to (runRules runs one statement at a time). */
 let reportTo: (finding: RuleFinding) => void = () => undefined;
-const plainContexts = new WeakMap<Answers, RuleContext>();
 
-/** A context that answers from `answers` without recording: one per run, reporting to `report`. */
-function plainContext(answers: Answers, report: (finding: RuleFinding) => void): RuleContext {
+/** A context that answers from the run's answers without recording: one per run, reporting to `report`. */
+function plainContext(run: LintRun, report: (finding: RuleFinding) => void): RuleContext {
   reportTo = report;
-  let context = plainContexts.get(answers);
-  if (!context) plainContexts.set(answers, (context = { ...answers, report: (f) => reportTo(f) }));
-  return context;
+  return (run.plainContext ??= { ...run.answers, report: (f) => reportTo(f) });
 }
 
 /** Runs `rules` on the statement; `memo`: record what they asked, and keep the result with its analysis. */
-function runRules(rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, answers: Parameters<typeof recordingContext>[0], strict: boolean, memo: boolean): MemoRun {
+function runRules(run: LintRun, rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, strict: boolean, memo: boolean): MemoRun {
+  const { answers } = run;
   const findings: MemoRun['findings'] = [];
   const tree = treeOf(text);
   let current = '';
@@ -540,7 +546,7 @@ function runRules(rules: readonly StatementRule[], text: string, analysis: Retur
   let context: RuleContext;
   let deps: MemoRun['deps'] = [];
   if (memo) ({ context, deps } = recordingContext(answers, report));
-  else context = plainContext(answers, report);
+  else context = plainContext(run, report);
   if (tree) {
     const statement = { kind: tree.kind, node: tree.node, src: tree.src, effects: analysis.effects };
     for (const rule of rules) {
@@ -552,11 +558,11 @@ function runRules(rules: readonly StatementRule[], text: string, analysis: Retur
       }
     }
   }
-  const run: MemoRun = { deps, findings };
-  if (!memo) return run;
-  analysis.runs.unshift(run);
+  const result: MemoRun = { deps, findings };
+  if (!memo) return result;
+  analysis.runs.unshift(result);
   if (analysis.runs.length > MEMO_RUNS) analysis.runs.length = MEMO_RUNS;
-  return run;
+  return result;
 }
 
 export { ALL_RULES };

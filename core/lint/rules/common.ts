@@ -109,7 +109,17 @@ export function commandRange(src: StatementSource, relation: RangeVar | undefine
  * the table's name as written and each command's statement-relative range; none otherwise.
  * @example tableCommands(node, src, 'AT_DropColumn')[0]?.cmd.name // 'note'
  */
-export function tableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
+export function tableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): readonly { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
+  // seven rules ask about the commands of the same ALTER TABLE (src is its source, node its tree)
+  const memo = src.memo();
+  let bySubtype = memo.get('tableCommands') as Map<string, readonly { q: QName; cmd: AlterTableCmd; range: TextRange }[]> | undefined;
+  if (!bySubtype) memo.set('tableCommands', (bySubtype = new Map()));
+  let list = bySubtype.get(subtype);
+  if (!list) bySubtype.set(subtype, (list = findTableCommands(node, src, subtype)));
+  return list;
+}
+
+function findTableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
   const n = node as AlterTableStmt;
   const q = qnameOf(n.relation);
   if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return [];
