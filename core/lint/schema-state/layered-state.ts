@@ -12,7 +12,10 @@
 
 import { OBJECT_MAPS, type ObjectMapName, type SchemaState } from './model';
 
-export class LayerMap<V> extends Map<string, V> {
+// Not a subclass of Map: every layer has nine, and a Map subclass would carry an unused hash
+// table of its own (a project lint makes tens of thousands of layers' maps).
+export class LayerMap<V> implements Map<string, V> {
+  readonly [Symbol.toStringTag] = 'LayerMap';
   // made on the first change: most maps of most layers are only read
   /** Values of keys set in this layer and still present (in the base's place or in `tail`). */
   private own: Map<string, V> | undefined;
@@ -21,37 +24,35 @@ export class LayerMap<V> extends Map<string, V> {
   /** Keys that come after the base's, in the order they were (last) inserted. */
   private tail: Set<string> | undefined;
 
-  constructor(readonly base: Map<string, V>) {
-    super();
-  }
+  constructor(readonly base: Map<string, V>) {}
 
   /** Whether the base's entry for `key` still sits in its place (not deleted here). */
   private inBase(key: string): boolean {
     return !this.removed?.has(key) && this.base.has(key);
   }
 
-  override get(key: string): V | undefined {
+  get(key: string): V | undefined {
     if (this.own === undefined) return this.base.get(key);
     const v = this.own.get(key);
     if (v !== undefined || this.removed?.has(key)) return v;
     return this.base.get(key);
   }
 
-  override has(key: string): boolean {
+  has(key: string): boolean {
     return this.get(key) !== undefined;
   }
 
-  override get size(): number {
+  get size(): number {
     return this.base.size - (this.removed?.size ?? 0) + (this.tail?.size ?? 0);
   }
 
-  override set(key: string, value: V): this {
+  set(key: string, value: V): this {
     if (!this.tail?.has(key) && !this.inBase(key)) (this.tail ??= new Set()).add(key);
     (this.own ??= new Map()).set(key, value);
     return this;
   }
 
-  override delete(key: string): boolean {
+  delete(key: string): boolean {
     if (this.tail?.delete(key)) {
       this.own?.delete(key);
       return true;
@@ -63,11 +64,11 @@ export class LayerMap<V> extends Map<string, V> {
     return true;
   }
 
-  override clear(): void {
+  clear(): void {
     for (const key of [...this.keys()]) this.delete(key);
   }
 
-  override *entries(): MapIterator<[string, V]> {
+  *entries(): MapIterator<[string, V]> {
     // each entry is looked at when it is reached, as a Map's iterator does
     for (const [key, value] of this.base) {
       if (this.removed?.has(key)) continue;
@@ -76,19 +77,19 @@ export class LayerMap<V> extends Map<string, V> {
     if (this.tail) for (const key of this.tail) yield [key, this.own?.get(key) as V];
   }
 
-  override *keys(): MapIterator<string> {
+  *keys(): MapIterator<string> {
     for (const [key] of this.entries()) yield key;
   }
 
-  override *values(): MapIterator<V> {
+  *values(): MapIterator<V> {
     for (const [, value] of this.entries()) yield value;
   }
 
-  override [Symbol.iterator](): MapIterator<[string, V]> {
+  [Symbol.iterator](): MapIterator<[string, V]> {
     return this.entries();
   }
 
-  override forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+  forEach(fn: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
     for (const [key, value] of this.entries()) fn.call(thisArg, value, key, this);
   }
 
