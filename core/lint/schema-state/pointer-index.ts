@@ -93,19 +93,43 @@ function candidates(map: Map<string, unknown>, table: string): Iterable<string> 
   return undefined;
 }
 
+/** Whether an entry points at `table` (POINTS without making its list: a scan asks every entry). */
+const POINTS_AT: { [M in PointerMap]: (v: SchemaState[M] extends Map<string, infer V> ? V : never, table: string) => boolean } = {
+  tables: (t: TableState, table) => t.partitionOf === table || t.constraints.some((c) => c.references?.table === table),
+  sequences: (s: SequenceState, table) => s.ownedBy?.table === table,
+  triggers: (t, table) => t.table === table,
+  policies: (p, table) => p.table === table,
+};
+
 /** Keys of the entries of `state[name]` that point at `table` now. */
 export function keysPointingAt(state: SchemaState, name: PointerMap, table: string): string[] {
   const map = state[name] as Map<string, unknown>;
-  const points = POINTS[name] as (v: unknown) => readonly string[];
+  const pointsAt = POINTS_AT[name] as (v: unknown, table: string) => boolean;
   const out: string[] = [];
   const keys = candidates(map, table);
   if (keys) {
     for (const k of keys) {
       const v = map.get(k);
-      if (v !== undefined && points(v).includes(table)) out.push(k);
+      if (v !== undefined && pointsAt(v, table)) out.push(k);
     }
-  } else {
-    for (const [k, v] of map) if (points(v).includes(table)) out.push(k);
-  }
+  } else scan(state, name, table, out);
   return out;
+}
+
+/** Every entry looked at (a map without an index): a loop per map, as the editor's replay runs it for each DROP TABLE. */
+function scan(state: SchemaState, name: PointerMap, table: string, out: string[]): void {
+  switch (name) {
+    case 'tables':
+      for (const [k, t] of state.tables) if (t.partitionOf === table || t.constraints.some((c) => c.references?.table === table)) out.push(k);
+      return;
+    case 'sequences':
+      for (const [k, s] of state.sequences) if (s.ownedBy?.table === table) out.push(k);
+      return;
+    case 'triggers':
+      for (const [k, t] of state.triggers) if (t.table === table) out.push(k);
+      return;
+    case 'policies':
+      for (const [k, p] of state.policies) if (p.table === table) out.push(k);
+      return;
+  }
 }
