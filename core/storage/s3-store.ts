@@ -12,8 +12,7 @@
 // store verbatim as object data (silent corruption).
 
 import { PassThrough, Readable, type Writable } from 'node:stream';
-import type * as S3Sdk from '@aws-sdk/client-s3';
-import type * as LibStorage from '@aws-sdk/lib-storage';
+import type * as AwsSdk from './aws-sdk';
 import type { BackupManifest } from '../../protocol/index';
 import { PglcError } from '../errors';
 import { validateManifest } from '../backup/manifest';
@@ -59,11 +58,11 @@ export interface S3BackupStore extends BackupStore {
 }
 
 /**
- * The AWS SDK, loaded when a store is made: loading it costs every pglc command's start ~30 ms,
- * and most never use S3.
+ * The AWS SDK, loaded when a store is made (aws-sdk.ts: its own file next to the CLI bundle):
+ * loading it cost every pglc command's start ~30 ms, and most never use S3.
  */
-function sdk(): { s3: typeof S3Sdk; storage: typeof LibStorage } {
-  return { s3: require('@aws-sdk/client-s3') as typeof S3Sdk, storage: require('@aws-sdk/lib-storage') as typeof LibStorage };
+function sdk(): typeof AwsSdk {
+  return require('./aws-sdk') as typeof AwsSdk;
 }
 
 /**
@@ -72,9 +71,7 @@ function sdk(): { s3: typeof S3Sdk; storage: typeof LibStorage } {
  *   const leftovers = (await store.list()).filter((e) => !e.manifest).map((e) => e.id);
  */
 export function createS3Store(settings: S3Settings, credentials: S3Credentials, opts: S3StoreOptions = {}): S3BackupStore {
-  const { s3, storage } = sdk();
-  const { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = s3;
-  const { Upload } = storage;
+  const { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, Upload } = sdk();
   const client = new S3Client({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     region: settings.region,
