@@ -38,7 +38,7 @@ import { fuzzBefore, fuzzCorpus, fuzzInput, lintFuzzed } from '../../test/fixtur
 const LINES = Number(process.env.BENCH_LINT_LINES ?? 5000);
 const EDITS = Number(process.env.BENCH_LINT_EDITS ?? 200);
 const MIGRATIONS = Number(process.env.BENCH_LINT_MIGRATIONS ?? 1000);
-const RUNS = Number(process.env.BENCH_LINT_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_LINT_RUNS ?? 7);
 const FUZZ = Number(process.env.BENCH_LINT_FUZZ ?? 100_000);
 const PARTS = new Set((process.env.BENCH_LINT_PARTS ?? 'edit,project,fuzz').split(',').map((p) => p.trim()));
 const KEEP = process.env.BENCH_LINT_PROJECT;
