@@ -120,11 +120,14 @@ export function parseTogether(text: string, spans: readonly SqlStatementSpan[], 
 
 /**
  * Sections and statements of `text` (a migration when `migration` is given, else a plain file).
- * Requires loadSqlParser() to have resolved.
+ * `handOver`: the statements' parse trees go to their analysis (offerTree), for a caller that
+ * lints the document next (pglc db lint) — the trees then live until their statement is
+ * analysed, which a long-running process that only cuts files (the language server reading a
+ * project) should not pay for. Requires loadSqlParser() to have resolved.
  * @example buildLintDocument('-- Up\ncreate table t ();\n-- Down\ndrop table t;\n', { format: 'pglc', version: '0001', role: 'sections' })
  *   .sections.map((s) => s.kind) // ['up', 'down']
  */
-export function buildLintDocument(text: string, migration?: LintDocumentInfo): LintDocument {
+export function buildLintDocument(text: string, migration?: LintDocumentInfo, handOver = false): LintDocument {
   const tokens = scanSql(text);
   const sections: LintSection[] = [];
   const statements: LintStatementRef[] = [];
@@ -149,7 +152,7 @@ export function buildLintDocument(text: string, migration?: LintDocumentInfo): L
       const parsed = one ? { ok: true as const, statements: [one.statement] } : parseStatementsSync(span.text);
       const only = parsed.ok && parsed.statements.length === 1 ? parsed.statements[0] : undefined;
       // the whole span is one statement: its tree is the one the replay's analysis would parse again
-      if (only && only.start === 0 && only.end === span.text.length) offerTree(span.text, only.kind, only.node, one?.byteBase ?? 0);
+      if (handOver && only && only.start === 0 && only.end === span.text.length) offerTree(span.text, only.kind, only.node, one?.byteBase ?? 0);
       if (parsed.ok && parsed.statements.length > 0) {
         for (const p of parsed.statements) {
           const s: LintStatementRef = { start: span.start + p.start, end: span.start + p.end, section: sectionIndex, kind: p.kind };

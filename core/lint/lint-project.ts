@@ -111,7 +111,8 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
     const text = texts.get(m.path) ?? (await readFile(m.path, 'utf8'));
     const migration = { version: m.version, label: migrationLabel(m) };
     const downText = m.downPath ? (texts.get(m.downPath) ?? (await readFile(m.downPath, 'utf8'))) : undefined;
-    const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
+    // (documents linted right away: their parse trees are handed over to the replay)
+    const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }, true) : undefined;
     const info = documentInfo(m);
     const record = options.environment?.applied.get(m.version);
     const applied = record ? { environment: options.environment?.facts.environment ?? '', appliedAt: record.appliedAt, appliedChecksum: record.checksum, modified: record.checksum !== '' && record.checksum !== m.checksum } : undefined;
@@ -123,7 +124,7 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
       ...(applied ? { applied } : {}),
       ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
     };
-    const up = lintFileLayered(buildLintDocument(text, info), upOptions);
+    const up = lintFileLayered(buildLintDocument(text, info, true), upOptions);
     if (reported(m.path)) collect(m.path, text, up.findings);
     if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) {
       const before = forkState(state);

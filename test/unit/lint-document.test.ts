@@ -94,8 +94,8 @@ test('findings are the same whether a document\'s statements were parsed in one 
   const json = (r: ReturnType<typeof lintFile>): string => JSON.stringify({ findings: r.findings, after: OBJECT_MAPS.map((m) => [...(r.afterUp[m] as Map<string, unknown>)]) });
   for (const [i, text] of texts.entries()) {
     clearStatementCache();
-    const doc = buildLintDocument(text, { format: 'pglc', version: '0002', role: 'sections' });
-    // the trees buildLintDocument parsed are used by this lint…
+    const doc = buildLintDocument(text, { format: 'pglc', version: '0002', role: 'sections' }, true);
+    // the trees buildLintDocument parsed (and handed over) are used by this lint…
     const withTrees = json(lintFile(doc, options));
     // …and gone for this one: each statement is parsed alone
     clearStatementCache();
