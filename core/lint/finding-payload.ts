@@ -23,16 +23,22 @@ function locationRange(l: SourceLocation): LintRange {
   return { start: { line: l.line, character: l.character }, end: { line: l.endLine, character: l.endCharacter } };
 }
 
+/** `path` relative to the project root, with forward slashes (the payload's `file`). */
+export function projectFile(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
 /**
+ * `file`: projectFile(root, path), when the caller converts many findings of one file.
  * @example toFindingPayload(finding, text, '/p/pglc/migrations/0002_x.sql', '/p').range.start.line // 0-based
  */
-export function toFindingPayload(f: LintFinding, text: string, path: string, root: string, map: (start: number, end: number) => LintRange = rangeMapper(text)): LintFindingPayload {
+export function toFindingPayload(f: LintFinding, text: string, path: string, root: string, map: (start: number, end: number) => LintRange = rangeMapper(text), file = projectFile(root, path)): LintFindingPayload {
   const out: LintFindingPayload = {
     rule: f.rule,
     severity: f.severity,
     message: f.message,
     path,
-    file: relative(root, path).split(sep).join('/'),
+    file,
     range: map(f.start, f.end),
   };
   if (f.related.length) out.related = f.related.filter((r) => r.location.path).map((r) => ({ message: r.message, path: r.location.path, range: locationRange(r.location) }));

@@ -7,7 +7,9 @@
 // reported, and its server version is the one rules assume.
 // Invariants: every migration is replayed even when only some files are reported (a file is
 // judged on the schema all earlier migrations left); excluded paths are replayed but never
-// reported; the same lintFile runs here and in the language server.
+// reported; the same engine runs here and in the language server (lintFileLayered is lintFile
+// on layers: one schema for the whole project, each migration's changes a layer over it that is
+// committed after the migration — no copy of the schema per migration).
 
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -19,10 +21,12 @@ import { migrationLabel, type MigrationFile } from '../migrations/migration-file
 import { progress, type OperationContext } from '../operation-context';
 import { loadSqlParser } from '../sql/parse';
 import { buildLintDocument, type LintDocumentInfo } from './document';
-import { lintFile } from './engine/lint-file';
-import { rangeMapper, toFindingPayload } from './finding-payload';
+import { lintFile, lintFileLayered } from './engine/lint-file';
+import { projectFile, rangeMapper, toFindingPayload } from './finding-payload';
 import type { TableSize } from './rule';
-import { createSchemaState, objectKey, type SchemaState } from './schema-state/model';
+import { commitLayer } from './schema-state/layered-state';
+import { forkState, objectKey, type SchemaState } from './schema-state/model';
+import { indexedState } from './schema-state/pointer-index';
 import type { LintFinding } from './finding';
 import { plpgsqlFindings, runPlpgsqlCheck } from './plpgsql-check';
 import { isExcluded, lintSettings, type LintSettings } from './settings';
@@ -66,13 +70,18 @@ function documentInfo(m: MigrationFile): LintDocumentInfo {
  * @example const r = await lintProject(project, {}, ctx); r.findings.filter((f) => f.severity === 'error')
  */
 export async function lintProject(project: ProjectConfig, options: LintProjectOptions, ctx: OperationContext): Promise<DbLintResult> {
-  await loadSqlParser();
+  // the parser's WebAssembly compiles in the background while the files are read
+  const parser = loadSqlParser();
+  parser.catch(() => undefined);
   const settings = lintSettings(project.lint, options.environment?.facts);
-  const migrations = await discoverMigrations(project, ctx);
+  // the files' texts as discovery read them: each file is read once
+  const texts = new Map<string, string>();
+  const migrations = await discoverMigrations(project, ctx, { texts });
+  await parser;
   const selections = (options.paths ?? []).map((p) => resolve(ctx.cwd, p));
   const migrationPaths = new Set(migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]));
   const selected = (path: string): boolean => selections.length === 0 || selections.some((s) => inside(path, s));
-  const reported = (path: string): boolean => selected(path) && !isExcluded(toPosix(relative(project.root, path)), settings.exclude);
+  const reported = (path: string): boolean => selected(path) && (settings.exclude.length === 0 || !isExcluded(toPosix(relative(project.root, path)), settings.exclude));
 
   let sizes: Map<string, TableSize> | undefined;
   let pendingVersions: Set<string> | undefined;
@@ -86,28 +95,24 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
   const byFile = new Map<string, LintFindingPayload[]>();
   const collect = (path: string, text: string, list: ReturnType<typeof lintFile>['findings']): void => {
     const map = rangeMapper(text);
-    byFile.set(path, list.map((f) => toFindingPayload(f, text, path, project.root, map)));
+    const file = projectFile(project.root, path);
+    byFile.set(path, list.map((f) => toFindingPayload(f, text, path, project.root, map, file)));
   };
   const check = options.functions ? await runPlpgsqlCheck(options.functions.opened, await options.functions.server(), ctx) : undefined;
   /** What linting a migration that creates PL/pgSQL functions again takes, should plpgsql_check report on them. */
   const again: { m: MigrationFile; before: SchemaState; options: Parameters<typeof lintFile>[1] }[] = [];
 
-  let state: SchemaState = createSchemaState();
+  // the schema before the migration being linted: changed only by committing a migration's Up
+  const state: SchemaState = indexedState();
   // one event, not one per file: CI logs are not terminals, and a project has hundreds
   progress(ctx, 'lint', `Linting ${migrations.length} migration${migrations.length === 1 ? '' : 's'}`, { total: migrations.length, unit: 'migrations' });
-  // every file read up front, a batch at a time (one after the other leaves the process idle between reads)
-  const texts = new Map<string, string>();
-  const paths = migrations.flatMap((m) => [m.path, ...(m.downPath ? [m.downPath] : [])]);
-  for (let i = 0; i < paths.length; i += 64) {
-    const batch = paths.slice(i, i + 64);
-    (await Promise.all(batch.map((p) => readFile(p, 'utf8')))).forEach((t, k) => texts.set(batch[k] as string, t));
-  }
   for (const m of migrations) {
     ctx.signal?.throwIfAborted();
     const text = texts.get(m.path) ?? (await readFile(m.path, 'utf8'));
     const migration = { version: m.version, label: migrationLabel(m) };
     const downText = m.downPath ? (texts.get(m.downPath) ?? (await readFile(m.downPath, 'utf8'))) : undefined;
-    const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }) : undefined;
+    // (documents linted right away: their parse trees are handed over to the replay)
+    const downDoc = m.downPath && downText !== undefined ? buildLintDocument(downText, { format: m.format, version: m.version, role: 'down' }, true) : undefined;
     const info = documentInfo(m);
     const record = options.environment?.applied.get(m.version);
     const applied = record ? { environment: options.environment?.facts.environment ?? '', appliedAt: record.appliedAt, appliedChecksum: record.checksum, modified: record.checksum !== '' && record.checksum !== m.checksum } : undefined;
@@ -119,14 +124,17 @@ export async function lintProject(project: ProjectConfig, options: LintProjectOp
       ...(applied ? { applied } : {}),
       ...(info.role === 'up' && m.format !== 'supabase' ? { companion: { role: 'down' as const, path: m.downPath ?? '', ...(downDoc ? { document: downDoc } : {}) } } : {}),
     };
-    const up = lintFile(buildLintDocument(text, info), upOptions);
+    const up = lintFileLayered(buildLintDocument(text, info, true), upOptions);
     if (reported(m.path)) collect(m.path, text, up.findings);
-    if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) again.push({ m, before: state, options: upOptions });
+    if (check?.problems.length && [...up.afterUp.functions.values()].some((f) => f.createdAt.path === m.path && f.language === 'plpgsql')) {
+      const before = forkState(state);
+      again.push({ m, before, options: { ...upOptions, before } });
+    }
     if (m.downPath && downDoc && downText !== undefined && reported(m.downPath)) {
-      const down = lintFile(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
+      const down = lintFileLayered(downDoc, { path: m.downPath, migration, before: up.afterUp, beforeMigration: state, ...env });
       collect(m.downPath, downText, down.findings);
     }
-    state = up.afterUp;
+    commitLayer(up.afterUp);
   }
 
   // files named on the command line that are not migrations: plain SQL on the final schema

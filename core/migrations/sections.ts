@@ -94,6 +94,7 @@ function splitByMarkers(
   names: { up: string; down: string },
   requireUp: boolean,
   fileNoTransaction: boolean,
+  tokens: readonly SqlToken[],
 ): FileSections {
   const up = markers.filter((m) => m.kind === 'up');
   const down = markers.filter((m) => m.kind === 'down');
@@ -137,7 +138,9 @@ function splitByMarkers(
   if (!downMarker) return { up: upSection };
   const downSection = section(text, downMarker.line, undefined, downMarker.noTransaction || fileNoTransaction);
   // An empty Down (only comments) means "no Down written yet": rollback must refuse, not no-op.
-  return hasCode(downSection.sql) ? { up: upSection, down: downSection } : { up: upSection };
+  // (It runs to the end of the file from the line after a top-level comment: the file's tokens from there are its own.)
+  const downHasCode = tokens.some((t) => t.start >= downSection.offset && isCodeToken(t));
+  return downHasCode ? { up: upSection, down: downSection } : { up: upSection };
 }
 
 /**
@@ -149,7 +152,7 @@ export function splitPglcSections(text: string, relPath: string): FileSections {
   const tokens = scanSql(text);
   const markers = findSectionMarkers(text, 'pglc', tokens);
   const noTx = hasNoTransactionDirective(text, tokens);
-  return splitByMarkers(text, relPath, markers, { up: '-- Up', down: '-- Down' }, false, noTx);
+  return splitByMarkers(text, relPath, markers, { up: '-- Up', down: '-- Down' }, false, noTx, tokens);
 }
 
 /**
@@ -160,7 +163,7 @@ export function splitDbmateSections(text: string, relPath: string): FileSections
   const tokens = scanSql(text);
   const markers = findSectionMarkers(text, 'dbmate', tokens);
   const noTx = hasNoTransactionDirective(text, tokens);
-  return splitByMarkers(text, relPath, markers, { up: '-- migrate:up', down: '-- migrate:down' }, true, noTx);
+  return splitByMarkers(text, relPath, markers, { up: '-- migrate:up', down: '-- migrate:down' }, true, noTx, tokens);
 }
 
 /**

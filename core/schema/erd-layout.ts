@@ -5,7 +5,9 @@
 // Invariants: deterministic for a given diagram; every table gets a box and every relation
 // whose ends are both drawn gets a path; coordinates are absolute.
 
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type ElkConstructor from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import { erdNodeSize, ERD, type ErdDiagram, type ErdEdgePath, type ErdGroupBox, type ErdLayout, type ErdNodeBox } from '../../protocol/index';
 
@@ -20,6 +22,17 @@ const LAYERED = {
 };
 
 /**
+ * elkjs, loaded when a diagram is laid out: it is 1.7 MB of code that every other command would
+ * read and compile at start. Next to the CLI bundle (scripts/build.mjs copies it into dist/, so
+ * the VSIX has it), else from node_modules (sources run by tsx).
+ */
+function loadElk(): typeof ElkConstructor {
+  const beside = join(__dirname, 'elk.bundled.js');
+  const mod = (existsSync(beside) ? require(beside) : require('elkjs/lib/elk.bundled.js')) as { default?: typeof ElkConstructor } & typeof ElkConstructor;
+  return mod.default ?? mod;
+}
+
+/**
  * Positions for `d`'s tables, schema groups and relations.
  * Each schema is laid out on its own (elk's hierarchical mode was slow and crashed on some
  * graphs); the groups are then placed in rows, and a relation between schemas is an orthogonal
@@ -32,6 +45,7 @@ export async function layoutErd(d: ErdDiagram, opts: { collapsed?: boolean } = {
   const ids = new Set(d.tables.map((t) => t.id));
   const schemaOf = new Map(d.tables.map((t) => [t.id, t.schema]));
   const drawn = d.relations.filter((r) => ids.has(r.to));
+  const ELK = loadElk();
   const elk = new ELK();
   const pad = ERD.groupPadding;
 

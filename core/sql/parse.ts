@@ -58,8 +58,11 @@ export async function parseStatements(sql: string): Promise<ParseResult> {
   return parseStatementsSync(sql);
 }
 
-/** parseStatements for callers that already awaited loadSqlParser(). */
-export function parseStatementsSync(sql: string, tokens: SqlToken[] = scanSql(sql)): ParseResult {
+/**
+ * parseStatements for callers that already awaited loadSqlParser(). `tokens`: sql's tokens when
+ * the caller has them, at `offset` + their index in sql (a slice of a longer text's tokens).
+ */
+export function parseStatementsSync(sql: string, tokens: readonly SqlToken[] = scanSql(sql), offset = 0): ParseResult {
   if (!loaded) throw new Error('parseStatementsSync called before loadSqlParser() resolved');
   const code = tokens.filter(isCodeToken);
   // libpg-query refuses empty input; text with only comments has no statements either way.
@@ -88,10 +91,10 @@ export function parseStatementsSync(sql: string, tokens: SqlToken[] = scanSql(sq
   raw.forEach((s, n) => {
     const rawStart = bounds[2 * n] ?? 0;
     const rawEnd = bounds[2 * n + 1] ?? sql.length;
-    while (k < code.length && (code[k]?.start ?? 0) < rawStart) k++;
+    while (k < code.length && (code[k]?.start ?? 0) - offset < rawStart) k++;
     let first: SqlToken | undefined;
     let last: SqlToken | undefined;
-    while (k < code.length && (code[k]?.start ?? 0) < rawEnd) {
+    while (k < code.length && (code[k]?.start ?? 0) - offset < rawEnd) {
       const t = code[k] as SqlToken;
       if (t.kind !== 'semicolon' || first) {
         first ??= t;
@@ -99,8 +102,8 @@ export function parseStatementsSync(sql: string, tokens: SqlToken[] = scanSql(sq
       }
       k++;
     }
-    const start = first?.start ?? rawStart;
-    const end = last?.end ?? rawEnd;
+    const start = first ? first.start - offset : rawStart;
+    const end = last ? last.end - offset : rawEnd;
     const kind = Object.keys(s.stmt)[0] ?? 'Unknown';
     const pos = lineColumnAt(sql, start, starts);
     statements.push({ kind, node: (s.stmt[kind] ?? {}) as SqlNode, text: sql.slice(start, end), start, end, line: pos.line, column: pos.column });

@@ -12,17 +12,7 @@
 // store verbatim as object data (silent corruption).
 
 import { PassThrough, Readable, type Writable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as AwsSdk from './aws-sdk';
 import type { BackupManifest } from '../../protocol/index';
 import { PglcError } from '../errors';
 import { validateManifest } from '../backup/manifest';
@@ -68,11 +58,20 @@ export interface S3BackupStore extends BackupStore {
 }
 
 /**
+ * The AWS SDK, loaded when a store is made (aws-sdk.ts: its own file next to the CLI bundle):
+ * loading it cost every pglc command's start ~30 ms, and most never use S3.
+ */
+function sdk(): typeof AwsSdk {
+  return require('./aws-sdk') as typeof AwsSdk;
+}
+
+/**
  * A BackupStore for `settings` using `credentials`.
  * @example const store = createS3Store(s3SettingsOf(project.backup), s3CredentialsOf(vars));
  *   const leftovers = (await store.list()).filter((e) => !e.manifest).map((e) => e.id);
  */
 export function createS3Store(settings: S3Settings, credentials: S3Credentials, opts: S3StoreOptions = {}): S3BackupStore {
+  const { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, Upload } = sdk();
   const client = new S3Client({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     region: settings.region,

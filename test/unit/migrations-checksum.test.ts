@@ -49,3 +49,22 @@ test('a file checked out with CRLF has the checksums of its LF version (Up and D
   assert.equal(a.downChecksum, b.downChecksum);
   assert.notEqual(a.checksum, a.downChecksum);
 });
+
+test('normalizeForChecksum equals its line-by-line definition on random text (checksums of applied migrations must not change)', () => {
+  // the definition: LF endings, each line without trailing blanks, no blank lines at either end
+  const byLines = (sql: string): string => {
+    const lines = sql.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/[ \t\f\v]+$/, ''));
+    let from = 0;
+    let to = lines.length;
+    while (from < to && lines[from] === '') from++;
+    while (to > from && lines[to - 1] === '') to--;
+    return lines.slice(from, to).join('\n');
+  };
+  const pieces = ['a', 'select 1;', ' ', '\t', '\f', '\v', '\n', '\r', '\r\n', '\u2028', '\u00a0', '\uFEFF', ''];
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 5000; i++) {
+    const text = Array.from({ length: Math.floor(next() * 12) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    assert.equal(normalizeForChecksum(text), byLines(text), JSON.stringify(text));
+  }
+});

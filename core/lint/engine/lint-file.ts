@@ -8,10 +8,11 @@
 
 import type { LintDocument, LintSection, LintStatementRef } from '../document';
 import type { LintFinding, ResolvedEdit, ResolvedFix } from '../finding';
-import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
+import type { AppliedRecord, Companion, DocumentRule, DocumentStatement, FixAnchor, RelatedRef, RuleContext, RuleFinding, RuleLevel, Severity, StatementRule, TableSize } from '../rule';
 import { ALL_RULES, DOCUMENT_RULES, RULE_NAMES, ruleByName, rulesForKind } from '../rules/index';
-import type { SchemaState, SourceLocation } from '../schema-state/model';
+import type { ObjectMapName, SchemaState, SourceLocation } from '../schema-state/model';
 import { forkState } from '../schema-state/model';
+import { changedKeysSince } from '../schema-state/layered-state';
 import type { LintSettings } from '../settings';
 import { liveAnswers } from './answers';
 import type { MutationLog, ReadSet } from './mutation-log';
@@ -56,6 +57,12 @@ export function levelOf(settings: LintSettings, rule: string): RuleLevel {
 
 const LOWER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
 
+/** `text`'s lines with `indent` before each, ending with `nl` (a one-line text, as most are, without splitting). */
+function indented(text: string, indent: string, nl: string): string {
+  if (!text.includes('\n')) return indent + text + nl;
+  return text.split('\n').map((l) => indent + l).join(nl) + nl;
+}
+
 /** Start of the line holding `offset`, and that line's indentation. */
 function lineOf(text: string, offset: number): { start: number; indent: string } {
   let start = offset;
@@ -95,13 +102,13 @@ function resolveEdit(place: Place, anchor: FixAnchor, text: string): ResolvedEdi
       return { createFile: anchor.path, text };
     case 'line-above': {
       const line = lineOf(t, base);
-      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+      return { start: line.start, end: line.start, text: indented(text, line.indent, nl) };
     }
     case 'section-top': {
       const first = place.section?.statements[0];
       const at = first !== undefined ? (place.doc.statements[first]?.start ?? base) : base;
       const line = lineOf(t, at);
-      return { start: line.start, end: line.start, text: text.split('\n').map((l) => line.indent + l).join(nl) + nl };
+      return { start: line.start, end: line.start, text: indented(text, line.indent, nl) };
     }
     case 'marker-end': {
       const m = place.section?.marker;
@@ -204,6 +211,16 @@ export interface LintRun {
   answers: Answers;
   /** Statements from `from` on have the text of old[i + shift] (relint.ts): their text and analysis are taken from there. */
   same?: { from: number; shift: number; old: readonly StatementRecord[] };
+  /** Replayed on layers over `options.before` (lintFileLayered), not on a copy. */
+  layered?: true;
+  /**
+   * Nothing of this run serves a later one (pglc db lint): its analyses are not cached and its
+   * rules run without recording what they asked (rule-memo.ts) — the same findings, without
+   * the allocations (recording was an eighth of a project lint's).
+   */
+  once?: true;
+  /** The rule context of a run without memo (runRules). */
+  plainContext?: RuleContext;
 }
 
 const NO_RAW: readonly RawFinding[] = [];
@@ -219,17 +236,21 @@ export function downStart(doc: LintDocument): number | undefined {
   return undefined;
 }
 
-/** A run over `doc` that has replayed nothing yet; `log`: keep what relint.ts needs to lint the next version from it. */
-export function startRun(doc: LintDocument, options: LintFileOptions, log?: MutationLog): LintRun {
+/**
+ * A run over `doc` that has replayed nothing yet; `log`: keep what relint.ts needs to lint the
+ * next version from it; `layered`: replay on layers over options.before (lintFileLayered).
+ */
+export function startRun(doc: LintDocument, options: LintFileOptions, log?: MutationLog, layered = false): LintRun {
   const { settings } = options;
   const file = { path: options.path, ...(options.migration ? { migration: options.migration.version, label: options.migration.label } : {}) };
-  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction, log);
+  const replay = new Replay(options.before, doc, file, settings.assumeInTransaction, log, layered);
   const env = { settings, ...(options.sizes ? { sizes: options.sizes } : {}), ...(options.pendingVersions ? { pendingVersions: options.pendingVersions } : {}) };
   const downAt = downStart(doc);
   // answers read the replay as it is when asked: one set serves every statement
   const run: LintRun = { doc, options, replay, records: [], initial: replay.snapshot(), answers: liveAnswers(replay, env) };
   if (downAt !== undefined) run.downAt = downAt;
   if (log) run.log = log;
+  if (layered) run.layered = true;
   return run;
 }
 
@@ -240,7 +261,7 @@ export function startRun(doc: LintDocument, options: LintFileOptions, log?: Muta
 export function replayRange(run: LintRun, from: number, to: number, resume?: ReplaySnapshot): void {
   const { doc, replay } = run;
   const fork = (i: number): void => {
-    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = forkState(replay.state);
+    if (run.afterUp === undefined && run.downAt !== undefined && i >= run.downAt) run.afterUp = run.layered ? replay.freezeLayer() : forkState(replay.state);
   };
   // the transaction counter goes on from there even when a new section starts
   if (resume) replay.restore(resume);
@@ -296,7 +317,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
     return;
   }
   replay.enter(ref);
-  const analysis = same?.analysis ?? analyzeStatement(text);
+  const analysis = same?.analysis ?? analyzeStatement(text, !run.once);
   if (!analysis.ok || !analysis.kind) {
     const ds: DocumentStatement = { ref, index: i, text, effects: [], section: sectionName, tx: replay.tx.kind, txId: replay.tx.id };
     replay.leave(ref);
@@ -307,7 +328,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
   const rules = rulesForKind(analysis.kind);
   if (rules.length) {
     let memo: MemoRun | undefined;
-    for (let k = 0; k < analysis.runs.length; k++) {
+    for (let k = 0; !run.once && k < analysis.runs.length; k++) {
       const candidate = analysis.runs[k] as MemoRun;
       if (stillValid(candidate.deps, answers)) {
         memo = candidate;
@@ -315,7 +336,7 @@ function replayStatement(run: LintRun, section: LintSection, i: number): void {
         break;
       }
     }
-    if (!memo) memo = runRules(rules, text, analysis, answers, options.strict === true);
+    if (!memo) memo = runRules(run, rules, text, analysis, options.strict === true, !run.once);
     if (memo.findings.length) {
       const place: Place = { doc, statement: ref, section };
       const out: RawFinding[] = [];
@@ -374,6 +395,7 @@ export function finishRun(run: LintRun): LintFileResult {
   }
   const hadDown = run.afterUp !== undefined;
   const afterUp = run.afterUp ?? replay.state;
+  const before = options.beforeMigration ?? options.before;
 
   const findings: LintFinding[] = [];
   const emit = (rule: string, f: RuleFinding, place: Place, related: LintFinding['related']): void => {
@@ -394,10 +416,13 @@ export function finishRun(run: LintRun): LintFileResult {
     }
     // related locations are copied: a later run of the same document moves its own in place (relint.ts)
     const copies = related.length ? related.map((r) => ({ message: r.message, location: { ...r.location } })) : related;
-    const out = withLazyFixes({ rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related: copies }, () => [
+    const fields = { rule, severity: f.impact === 'low' ? LOWER[level] : level, message: f.message, start, end, related: copies };
+    const resolve = (): ResolvedFix[] => [
       ...(f.fixes ?? []).map((fix): ResolvedFix => ({ title: fix.title, ...(fix.preferred ? { preferred: true } : {}), edits: fix.edits.map((e) => resolveEdit(place, e.anchor, e.text)) })),
       ...genericFixes(rule, place),
-    ]);
+    ];
+    // a one-off run's findings are all read, fixes included (pglc db lint's output)
+    const out: LintFinding = run.once ? { ...fields, fixes: resolve() } : withLazyFixes(fields, resolve);
     if (f.impact) out.impact = f.impact;
     findings.push(out);
   };
@@ -408,9 +433,10 @@ export function finishRun(run: LintRun): LintFileResult {
     file,
     statements: docStatements,
     parseErrors,
-    before: options.beforeMigration ?? options.before,
+    before,
     afterUp,
     ...(hadDown ? { afterDown: replay.state } : {}),
+    ...(hadDown && run.layered ? { changed: (map: ObjectMapName) => changedKeysSince(replay.state, before, map) } : {}),
     settings,
     ...(options.sizes ? { sizes: options.sizes } : {}),
     ...(options.applied ? { applied: options.applied } : {}),
@@ -465,6 +491,20 @@ export function lintFile(doc: LintDocument, options: LintFileOptions): LintFileR
   return finishRun(run);
 }
 
+/**
+ * Lints one document on a layer over `options.before` (and its Down on a layer over that), which
+ * it leaves unchanged: the result's `afterUp` is the Up's layer, which commitLayer() writes into
+ * `options.before` — how `pglc db lint` goes through a project without copying its schema for
+ * every migration. Same findings as lintFile. Requires loadSqlParser() to have resolved.
+ * @example const up = lintFileLayered(doc, { path, settings, before: state }); commitLayer(up.afterUp)
+ */
+export function lintFileLayered(doc: LintDocument, options: LintFileOptions): LintFileResult {
+  const run = startRun(doc, options, undefined, true);
+  run.once = true;
+  replayRange(run, 0, doc.statements.length);
+  return finishRun(run);
+}
+
 /** The edit that removes a directive (its whole line when alone on it), or one rule name and its comma. */
 function removal(text: string, start: number, end: number): ResolvedEdit {
   if (text.startsWith('--', start)) {
@@ -487,11 +527,26 @@ function removal(text: string, start: number, end: number): ResolvedEdit {
   return { start, end: end + (after.includes(',') ? after.length : 0), text: '' };
 }
 
-function runRules(rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, answers: Parameters<typeof recordingContext>[0], strict: boolean): MemoRun {
+/** Where the plain contexts report to (runRules runs one statement at a time). */
+let reportTo: (finding: RuleFinding) => void = () => undefined;
+
+/** A context that answers from the run's answers without recording: one per run, reporting to `report`. */
+function plainContext(run: LintRun, report: (finding: RuleFinding) => void): RuleContext {
+  reportTo = report;
+  return (run.plainContext ??= { ...run.answers, report: (f) => reportTo(f) });
+}
+
+/** Runs `rules` on the statement; `memo`: record what they asked, and keep the result with its analysis. */
+function runRules(run: LintRun, rules: readonly StatementRule[], text: string, analysis: ReturnType<typeof analyzeStatement>, strict: boolean, memo: boolean): MemoRun {
+  const { answers } = run;
   const findings: MemoRun['findings'] = [];
   const tree = treeOf(text);
   let current = '';
-  const { context, deps } = recordingContext(answers, (finding) => findings.push({ rule: current, finding }));
+  const report = (finding: RuleFinding): void => void findings.push({ rule: current, finding });
+  let context: RuleContext;
+  let deps: MemoRun['deps'] = [];
+  if (memo) ({ context, deps } = recordingContext(answers, report));
+  else context = plainContext(run, report);
   if (tree) {
     const statement = { kind: tree.kind, node: tree.node, src: tree.src, effects: analysis.effects };
     for (const rule of rules) {
@@ -503,10 +558,11 @@ function runRules(rules: readonly StatementRule[], text: string, analysis: Retur
       }
     }
   }
-  const run: MemoRun = { deps, findings };
-  analysis.runs.unshift(run);
+  const result: MemoRun = { deps, findings };
+  if (!memo) return result;
+  analysis.runs.unshift(result);
   if (analysis.runs.length > MEMO_RUNS) analysis.runs.length = MEMO_RUNS;
-  return run;
+  return result;
 }
 
 export { ALL_RULES };

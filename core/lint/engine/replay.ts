@@ -8,12 +8,14 @@
 // unique within one replay and only compared within it; the session (settings, SET LOCAL undo,
 // search_path, transaction) is replaced, never changed in place, so a snapshot is a handful of
 // references; with a MutationLog every change of the schema is recorded (engine/relint.ts
-// rewinds and replays with it) and every location the replay creates is listed.
+// rewinds and replays with it) and every location the replay creates is listed; `layered`
+// replays on a layer over the state before (schema-state/layered-state.ts) instead of a copy.
 
 import type { ExecutionMode } from '../../migrations/execution-plan';
 import type { LintDocument, LintSection, LintStatementRef } from '../document';
 import type { SchemaEffect } from '../schema-state/effects';
 import { applyEffects, type Replayer } from '../schema-state/apply-effects';
+import { layerState } from '../schema-state/layered-state';
 import { forkState, type SchemaState, type SourceLocation } from '../schema-state/model';
 import { loggedState, type MutationLog } from './mutation-log';
 import { lineColumnAt, lineStarts } from '../../sql/text-position';
@@ -79,8 +81,16 @@ export class Replay implements Replayer {
     readonly file: ReplayFile,
     readonly assumeInTransaction: boolean,
     readonly log?: MutationLog,
+    readonly layered = false,
   ) {
-    this.state = log ? loggedState(before, log) : forkState(before);
+    this.state = log ? loggedState(before, log) : layered ? layerState(before) : forkState(before);
+  }
+
+  /** A layered replay goes on on a new layer over its state, which is returned and from now on only read. */
+  freezeLayer(): SchemaState {
+    const below = this.state;
+    this.state = layerState(below);
+    return below;
   }
 
   /** The document changed (engine/relint.ts): its line starts must be found again. */

@@ -109,13 +109,29 @@ export function commandRange(src: StatementSource, relation: RangeVar | undefine
  * the table's name as written and each command's statement-relative range; none otherwise.
  * @example tableCommands(node, src, 'AT_DropColumn')[0]?.cmd.name // 'note'
  */
-export function tableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
+export function tableCommands(node: Record<string, unknown>, src: StatementSource, subtype: string): readonly { q: QName; cmd: AlterTableCmd; range: TextRange }[] {
+  // seven rules ask about the commands of the same ALTER TABLE (src is its source, node its tree)
+  const memo = src.memo();
+  let bySubtype = memo.get('tableCommands') as ReadonlyMap<string, readonly TableCommand[]> | undefined;
+  if (!bySubtype) memo.set('tableCommands', (bySubtype = tableCommandsBySubtype(node, src)));
+  return bySubtype.get(subtype) ?? NO_COMMANDS;
+}
+
+type TableCommand = { q: QName; cmd: AlterTableCmd; range: TextRange };
+const NO_COMMANDS: readonly TableCommand[] = [];
+
+function tableCommandsBySubtype(node: Record<string, unknown>, src: StatementSource): Map<string, TableCommand[]> {
+  const out = new Map<string, TableCommand[]>();
   const n = node as AlterTableStmt;
   const q = qnameOf(n.relation);
-  if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return [];
-  return commandsOf(n.cmds)
-    .filter(({ cmd }) => cmd.subtype === subtype)
-    .map(({ cmd, i }) => ({ q, cmd, range: commandRange(src, n.relation, n.cmds, i) }));
+  if (!q || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return out;
+  for (const { cmd, i } of commandsOf(n.cmds)) {
+    const subtype = String(cmd.subtype ?? '');
+    let list = out.get(subtype);
+    if (!list) out.set(subtype, (list = []));
+    list.push({ q, cmd, range: commandRange(src, n.relation, n.cmds, i) });
+  }
+  return out;
 }
 
 /** The commands of an ALTER TABLE with their index. */

@@ -19,6 +19,7 @@ import {
   type SourceLocation,
   type TableState,
 } from './model';
+import { keysPointingAt } from './pointer-index';
 
 /** Where the statement being replayed is, to record where objects were created. */
 export interface StatementPlace {
@@ -31,7 +32,9 @@ export interface StatementPlace {
 const NAMEDATALEN = 63;
 
 function bytes(s: string): number {
-  return Buffer.byteLength(s);
+  // names are nearly always ASCII, where a character is a byte (Buffer.byteLength is a call into C++)
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
 }
 
 function truncateBytes(s: string, max: number): string {
@@ -228,10 +231,15 @@ function dropTable(r: Replayer, key: string): void {
   if (!t) return;
   r.state.tables.delete(key);
   for (const i of t.indexes) r.state.indexes.delete(i);
-  for (const [k, trg] of r.state.triggers) if (trg.table === key) r.state.triggers.delete(k);
-  for (const [k, p] of r.state.policies) if (p.table === key) r.state.policies.delete(k);
-  for (const [k, s] of r.state.sequences) if (s.ownedBy?.table === key) r.state.sequences.delete(k);
-  for (const [k, other] of r.state.tables) {
+  // what points at the table goes with it; these changes delete entries or replace them in
+  // place, so the order they are made in does not change the result
+  for (const k of keysPointingAt(r.state, 'triggers', key)) r.state.triggers.delete(k);
+  for (const k of keysPointingAt(r.state, 'policies', key)) r.state.policies.delete(k);
+  for (const k of keysPointingAt(r.state, 'sequences', key)) r.state.sequences.delete(k);
+  for (const k of keysPointingAt(r.state, 'tables', key)) {
+    // as it is now: dropping a partition may have changed it, or dropped it
+    const other = r.state.tables.get(k);
+    if (!other) continue;
     if (other.constraints.some((c) => c.references?.table === key)) {
       r.state.tables.set(k, { ...other, constraints: other.constraints.filter((c) => c.references?.table !== key) });
     }
@@ -245,7 +253,7 @@ function dropColumn(r: Replayer, key: string, column: string): void {
   const gone = new Set(t.constraints.filter((c) => c.columns.includes(column)).map((c) => c.name));
   const goneIdx = new Set(t.indexes.filter((i) => r.state.indexes.get(i)?.columns.includes(column)));
   for (const i of goneIdx) r.state.indexes.delete(i);
-  for (const [k, s] of r.state.sequences) if (s.ownedBy?.table === key && s.ownedBy.column === column) r.state.sequences.delete(k);
+  for (const k of keysPointingAt(r.state, 'sequences', key)) if (r.state.sequences.get(k)?.ownedBy?.column === column) r.state.sequences.delete(k);
   r.state.tables.set(key, {
     ...t,
     columns: t.columns.filter((c) => c.name !== column),
